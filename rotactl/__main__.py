@@ -1,0 +1,3 @@
+from rotactl.cli import main
+
+main()

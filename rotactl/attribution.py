@@ -1,0 +1,155 @@
+"""Whom a customer belongs to: a pure function of the facts about its group.
+
+ATT-FIRST    a registration with name and phone claims the customer for the
+             person it credits (the receiver, or the owner they helped).
+ATT-PROTECT  the claim is protected for the period of its source (visit, call,
+             deposit, contract; 0 = permanent).
+ATT-RENEW    the owner's revisit or follow-up restarts the period from its own
+             date; with a lapse period, an unsigned claim with no contact lapses.
+ATT-FAMILY   relations in the policy's family set join customers into one group;
+             the group's earliest valid claim owns it.
+ATT-DEPARTED a departed owner's customers go to the person they were reassigned
+             to, else back to the pool.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from rotactl import clock
+
+PERMANENT = "permanent"
+
+
+@dataclass
+class Attribution:
+    owner: str | None = None
+    until: str | None = None       # last protected day, PERMANENT, or None
+    signed: bool = False
+    since: str | None = None
+    claims: list[dict] = field(default_factory=list)
+    collisions: list[dict] = field(default_factory=list)
+
+    @property
+    def protected_until(self) -> str | None:
+        return None if self.until in (None, PERMANENT) else self.until
+
+
+def links_in(record: dict) -> list[tuple[str, str, str]]:
+    """(phone, phone, relation) pairs a record states."""
+    if record["kind"] == "link":
+        return [(record["phone"], record["other"], record["relation"])]
+    if record["kind"] in ("visit", "call") and record.get("family_of") and record.get("phone"):
+        return [(record["phone"], record["family_of"], record.get("relation", ""))]
+    return []
+
+
+def group(phone: str, fetch: Callable[[str], Iterable[dict]], family: list[str],
+          at: str) -> tuple[list[str], list[dict]]:
+    """The customer group of `phone` at time `at` and every record about it (ATT-FAMILY)."""
+    members, todo, records = {phone}, [phone], {}
+    while todo:
+        current = todo.pop()
+        for record in fetch(current):
+            if record["at"] > at:
+                continue
+            records[record["id"]] = record
+            for a, b, relation in links_in(record):
+                if relation not in family:
+                    continue
+                for other in (a, b):
+                    if other not in members:
+                        members.add(other)
+                        todo.append(other)
+    ordered = sorted(records.values(), key=lambda r: (r["at"], r["id"]))
+    return sorted(members), ordered
+
+
+def _period(policy, source: str) -> int:
+    p = policy.protection
+    return {"visit": p.visit_days, "call": p.call_days, "deposit": p.deposit_days,
+            "contract": p.contract_days}.get(source, p.visit_days)
+
+
+def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[str, str]]) -> Attribution:
+    """Replay the group's facts up to `at`. `departed`: staff -> (left at, reassigned to)."""
+    result = Attribution()
+    period = 0
+    last_contact = ""
+    lapse = policy.protection.lapse_days
+
+    def protected(day: str) -> bool:
+        if result.owner is None:
+            return False
+        if lapse and not result.signed and last_contact and clock.add_days(last_contact, lapse) < day:
+            return False
+        return result.until == PERMANENT or (result.until is not None and result.until >= day)
+
+    def settle(moment: str) -> None:
+        """Drop a lapsed claim; move a departed owner's customer (ATT-DEPARTED)."""
+        if result.owner and result.owner in departed and departed[result.owner][0] <= moment:
+            target = departed[result.owner][1]
+            result.owner = target or None
+            if not target:
+                result.until = None
+        if result.owner and not protected(moment[:10]):
+            result.owner, result.until = None, None
+
+    def take(party: str, day: str, source: str, moment: str) -> None:
+        nonlocal period, last_contact
+        period = _period(policy, source)
+        result.owner, result.since, last_contact = party, moment, day
+        result.until = PERMANENT if period == 0 else clock.add_days(day, period)
+
+    def renew(day: str, source: str | None = None) -> None:
+        nonlocal period, last_contact
+        last_contact = day
+        if source:
+            new = _period(policy, source)
+            if new == 0 or (period and new > period):
+                period = new
+        if result.until == PERMANENT or period == 0:
+            result.until = PERMANENT
+        else:
+            result.until = max(result.until or "", clock.add_days(day, period))
+
+    for record in records:
+        if record["at"] > at:
+            break
+        kind, moment = record["kind"], record["at"]
+        day = moment[:10]
+        settle(moment)
+        if kind in ("visit", "call") and record.get("claim"):
+            party = record["claim"]
+            result.claims.append({"party": party, "basis": kind, "since": moment})
+            if result.owner is None or record.get("takeover") == "1":
+                take(party, day, kind, moment)
+            elif result.owner == party:
+                renew(day)
+            else:
+                result.collisions.append({"party": party, "basis": kind, "at": moment, "entry": record["id"]})
+        elif kind == "handover":
+            party = record["receiver"]
+            if result.owner in (None, party):
+                if result.owner is None:
+                    take(party, day, "visit", moment)
+                else:
+                    renew(day)
+        elif kind == "follow-up":
+            if result.owner == record.get("staff"):
+                renew(day)
+        elif kind == "deal":
+            stage, party = record.get("stage"), record.get("staff", "")
+            if stage == "refund":
+                result.owner, result.until, result.signed = None, None, False
+                continue
+            result.signed = True
+            result.claims.append({"party": party, "basis": stage, "since": moment})
+            if result.owner is None:
+                take(party, day, stage, moment)
+            elif result.owner == party:
+                renew(day, stage)
+            else:
+                result.collisions.append({"party": party, "basis": stage, "at": moment, "entry": record["id"]})
+    settle(at)
+    return result

@@ -1,0 +1,163 @@
+"""One codec layer for both ledger formats.
+
+An entry is a flat mapping of field name to text (empty text = absent). The
+same entry has one canonical form whichever file holds it, and its hash is
+computed over that form, so CSV and TOML entries chain alike:
+
+    hash = SHA-256("rotactl/entry/v1\\n" + prev + "\\n" + canonical)
+
+`prev` is the hash of the previous entry *by the same writer* in the same file
+(empty for the first), so two clones' appends that git union-merges stay two
+intact chains.
+
+* CSV (floor events): a fixed header; fields outside the columns go to `extra`
+  as `key=value;key=value` with `\\`, `;` and `=` escaped by a backslash.
+* TOML (entries that carry prose): one line per entry, `ID = { key = "value", … }`,
+  so every line is a complete record and the file as a whole is valid TOML.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tomllib
+
+Record = dict[str, str]
+
+HASH_DOMAIN = b"rotactl/entry/v1\n"
+CSV_COLUMNS = [
+    "id", "at", "kind", "actor", "staff", "queue", "phone", "name", "receiver",
+    "counted", "rule", "skipped", "claim", "extra", "writer", "prev", "hash",
+]
+CSV_HEADER = ",".join(CSV_COLUMNS) + "\n"
+_CSV_SET = set(CSV_COLUMNS) - {"extra"}
+
+
+class CodecError(ValueError):
+    """A line that cannot be decoded; the store adds FILE:LINE."""
+
+
+def clean(record: dict) -> Record:
+    """Validate a record before it is written: text values, no line breaks."""
+    out: Record = {}
+    for key, value in record.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            value = "1" if value else "0"
+        value = str(value)
+        if "\n" in value or "\r" in value:
+            raise CodecError(f"{key}: line breaks are not allowed in a field")
+        out[key] = value
+    return out
+
+
+def canonical(record: Record) -> str:
+    body = {k: v for k, v in record.items() if k not in ("hash", "prev") and v != ""}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash(prev: str, record: Record) -> str:
+    digest = hashlib.sha256(HASH_DOMAIN)
+    digest.update(prev.encode())
+    digest.update(b"\n")
+    digest.update(canonical(record).encode())
+    return digest.hexdigest()
+
+
+# -- extra field (CSV) -------------------------------------------------------
+
+def _esc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace("=", "\\=")
+
+
+def encode_extra(fields: Record) -> str:
+    return ";".join(f"{_esc(k)}={_esc(v)}" for k, v in sorted(fields.items()))
+
+
+def decode_extra(text: str) -> Record:
+    out: Record = {}
+    key, buf, escaped = None, [], False
+    for ch in text + ";":
+        if escaped:
+            buf.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "=" and key is None:
+            key, buf = "".join(buf), []
+        elif ch == ";":
+            if key is None:
+                if buf:
+                    raise CodecError(f"extra: '{''.join(buf)}' has no '='")
+            else:
+                out[key] = "".join(buf)
+            key, buf = None, []
+        else:
+            buf.append(ch)
+    if escaped:
+        raise CodecError("extra: dangling backslash")
+    return out
+
+
+# -- CSV ---------------------------------------------------------------------
+
+def csv_line(record: Record) -> str:
+    extra = {k: v for k, v in record.items() if k not in _CSV_SET}
+    row = [record.get(c, "") for c in CSV_COLUMNS]
+    row[CSV_COLUMNS.index("extra")] = encode_extra(extra)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(row)
+    return buf.getvalue()
+
+
+def csv_record(line: str) -> Record:
+    rows = list(csv.reader([line]))
+    if len(rows) != 1 or len(rows[0]) != len(CSV_COLUMNS):
+        raise CodecError(f"expected {len(CSV_COLUMNS)} columns")
+    row = dict(zip(CSV_COLUMNS, rows[0]))
+    record = {k: v for k, v in row.items() if k != "extra" and v != ""}
+    for key, value in decode_extra(row["extra"]).items():
+        if key in _CSV_SET:
+            raise CodecError(f"extra: '{key}' is a column of its own")
+        record[key] = value
+    return record
+
+
+# -- TOML (one entry per line) -----------------------------------------------
+
+def _toml_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def toml_line(record: Record) -> str:
+    body = ", ".join(f"{k} = {_toml_str(v)}" for k, v in record.items() if k != "id")
+    return f"{record['id']} = {{ {body} }}\n"
+
+
+def toml_record(line: str) -> Record:
+    try:
+        data = tomllib.loads(line)
+    except tomllib.TOMLDecodeError as exc:
+        raise CodecError(f"not a TOML entry line ({exc})") from None
+    if len(data) != 1:
+        raise CodecError("expected one `ID = { … }` entry")
+    (entry_id, body), = data.items()
+    if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
+        raise CodecError("entry fields must be strings")
+    return {"id": entry_id, **body}
+
+
+class Codec:
+    def __init__(self, suffix: str, header: str, encode, decode):
+        self.suffix, self.header, self.encode, self.decode = suffix, header, encode, decode
+
+
+CSV = Codec(".csv", CSV_HEADER, csv_line, csv_record)
+TOML = Codec(".toml", "# rotactl ledger: one entry per line (ID = { fields }); append-only\n",
+             toml_line, toml_record)
+
+
+def codec_for(path: str) -> Codec:
+    return CSV if path.endswith(".csv") else TOML

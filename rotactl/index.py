@@ -1,0 +1,80 @@
+"""A derived, rebuildable index of customer facts by phone (SQLite, git-ignored).
+
+`register` and `who` must find a customer's history without reading years of
+ledger. The index holds each entry that names a phone, keyed by every phone it
+names. It is brought up to date from the ledger on every use: days sealed by a
+checkpoint never change, so only the files of unsealed days are looked at, and
+of those only the lines added since the last look. Deleting the file loses
+nothing: the next command rebuilds it.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from rotactl.errors import LedgerError
+from rotactl.store import Store
+
+SCHEMA = """
+create table if not exists facts (phone text not null, at text not null, id text not null,
+                                  rec text not null, primary key (phone, id));
+create table if not exists files (path text primary key, size integer not null, lines integer not null);
+create table if not exists meta (key text primary key, value text not null);
+"""
+PHONE_FIELDS = ("phone", "family_of", "other")
+
+
+def phones_of(record: dict) -> set[str]:
+    return {record[f] for f in PHONE_FIELDS if record.get(f)}
+
+
+class Index:
+    def __init__(self, store: Store):
+        self.store = store
+        self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
+        self.db.executescript(SCHEMA)
+
+    def _meta(self, key: str) -> str:
+        row = self.db.execute("select value from meta where key = ?", (key,)).fetchone()
+        return row[0] if row else ""
+
+    def refresh(self) -> None:
+        store = self.store
+        watermark = self._meta("sealed")
+        sealed = store.latest_checkpoint() or ""
+        known = dict(((p, (s, n)) for p, s, n in self.db.execute("select path, size, lines from files")))
+        rows, files, problems = [], [], []
+        for day in store.days(after=watermark):
+            for rel in store.day_files(day):
+                size = (store.root / rel).stat().st_size
+                old_size, old_lines = known.get(rel, (0, 0))
+                if size == old_size:
+                    continue
+                scan = store.scan(rel)
+                problems += scan.problems
+                start = old_lines if size > old_size else 0
+                for entry in scan.entries:
+                    if entry.line > start:
+                        text = json.dumps(entry.record, ensure_ascii=False)
+                        rows += [(p, entry.at, entry.id, text) for p in phones_of(entry.record)]
+                files.append((rel, size, scan.lines))
+        if problems:
+            raise LedgerError(problems)
+        if not rows and not files and sealed == watermark:
+            return
+        with self.db:
+            self.db.execute("begin")
+            self.db.executemany("insert or ignore into facts values (?, ?, ?, ?)", rows)
+            self.db.executemany("insert or replace into files values (?, ?, ?)", files)
+            self.db.execute("insert or replace into meta values ('sealed', ?)", (max(sealed, watermark),))
+
+    def fetch(self, phone: str) -> list[dict]:
+        return [json.loads(rec) for (rec,) in
+                self.db.execute("select rec from facts where phone = ? order by at, id", (phone,))]
+
+    def fetch_like(self, pattern: str) -> list[dict]:
+        return [json.loads(rec) for (rec,) in
+                self.db.execute("select rec from facts where phone like ? order by at, id", (pattern,))]
+
+    def all_phones(self) -> list[str]:
+        return [p for (p,) in self.db.execute("select distinct phone from facts order by phone")]

@@ -1,0 +1,269 @@
+"""The office's written policy: `rotactl.toml`, validated against one schema.
+
+The schema below is the single source of truth for every knob: its type, its
+allowed values, its default (the `default` preset) and the sentence that
+documents it. `docs/policy.md` and the preset files are generated from it
+(`make presets docs`), and the engine reads knobs only through `Policy` — it
+never branches on a preset's name.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from rotactl.errors import LedgerError
+
+PRESETS_DIR = Path(__file__).with_name("presets")
+PRESET_NAMES = ("default", "jiuzhou", "carshowroom", "qingdao", "table3", "developer", "channel", "stage")
+
+
+@dataclass(frozen=True)
+class Knob:
+    type: type | str          # str, int, bool, "time" (HH:MM), "list"
+    default: Any
+    doc: str
+    choices: tuple = ()
+    rule: str = ""
+
+
+K = Knob
+SCHEMA: dict[str, dict[str, Knob]] = {
+    "office": {
+        "name": K(str, "示例售楼处", "Office name shown in reports."),
+        "timezone": K(str, "Asia/Shanghai", "IANA time zone of the floor; `--at` and 'now' are read in it."),
+        "phone_region": K(str, "CN", "Region used to normalise phone numbers written without a country code."),
+        "language": K(str, "zh", "Language of table headings.", ("zh", "en")),
+        "opening": K("time", "08:00", "Opening time (HH:MM); leads before it go to the duty rule.", rule="ROT-DUTY"),
+        "closing": K("time", "17:30", "Closing time (HH:MM); leads after it go to the duty rule.", rule="ROT-DUTY"),
+    },
+    "order": {
+        "daily": K(str, "continue", "How each day's order starts: `continue` = after yesterday's last counted "
+                   "receiver (ORD-CONTINUE); `checkin` = order of check-in (ORD-CHECKIN); `fixed` = roster "
+                   "order from its first person every day (ORD-FIXED); `ranking` = last month's deals, most "
+                   "first (ORD-RANKING).", ("continue", "checkin", "fixed", "ranking")),
+        "newcomer_at_end": K(bool, True, "Someone who checks in after the day's first reception joins at the "
+                             "end of today's order.", rule="ORD-NEWCOMER"),
+        "separate_call_order": K(bool, True, "Phone leads have their own order (电话接待轮次表), separate from "
+                                 "walk-ins; false = one order for both."),
+        "busy_across_queues": K(bool, False, "A reception makes its receiver busy for the other queue too; "
+                                "false = a salesperson with a visitor still takes their turn on the call table "
+                                "(they call back)."),
+    },
+    "skips": {
+        "busy": K(str, "make-up", "Next-up still with a customer received in turn: `make-up` (owed, served "
+                  "first) or `forfeit` (the turn is gone).", ("make-up", "forfeit"), "ROT-BUSY"),
+        "busy_uncounted": K(str, "make-up", "Next-up busy with a reception that was not counted (a signed or "
+                            "old customer's revisit, a designated customer…): `make-up` or `forfeit`.",
+                            ("make-up", "forfeit"), "CNT-SIGNED"),
+        "official": K(str, "make-up", "Next-up away on approved official business: `make-up` or `forfeit`.",
+                      ("make-up", "forfeit"), "ROT-OFFICIAL"),
+        "official_makeups_per_round": K(int, 1, "At most this many official-business make-ups per person per "
+                                        "round (0 = no limit); beyond it the turn is forfeit.", rule="ROT-OFFICIAL"),
+        "makeups_carry_over": K(bool, False, "Make-ups still owed at day end are carried to the next day; "
+                                "false = they lapse with the day."),
+        "owner_absent": K(str, "last", "Who receives an owned customer when the owner cannot: `last` = the last "
+                          "in the rotation (walk backwards from the next-up, ROT-LAST); `next-up` = the next-up, "
+                          "uncounted; `team` = the first available colleague of the owner's team, else `last`.",
+                          ("last", "next-up", "team"), "ROT-LAST"),
+        "after_hours": K(str, "duty", "Leads outside opening hours: `duty` = the next-up on duty receives, not "
+                         "counted (ROT-DUTY); `rotation` = as in hours.", ("duty", "rotation"), "ROT-DUTY"),
+        "free_pass_idle_minutes": K(int, 0, "A next-up who has waited this many minutes without a customer may "
+                                    "pass without it counting toward the pass limits (0 = never free).",
+                                    rule="PEN-PASSES"),
+    },
+    "counting": {
+        "signed_revisit": K(str, "uncounted", "A signed customer's revisit goes to their salesperson: "
+                            "`uncounted` (their turn is kept) or `counted` (uses their next turn).",
+                            ("uncounted", "counted"), "CNT-SIGNED"),
+        "unsigned_revisit": K(str, "uncounted", "An unsigned old customer's revisit: `uncounted` or `counted` "
+                              "go to their salesperson; `rotation` = received as new by the rotation, who "
+                              "becomes the owner (unless the customer names someone).",
+                              ("uncounted", "counted", "rotation"), "CNT-UNSIGNED"),
+        "designated": K(str, "uncounted", "A customer who asks for a salesperson (指名) or comes by their "
+                        "appointment: `uncounted` or `counted`.", ("uncounted", "counted"), "CNT-DESIGNATED"),
+        "referral": K(str, "owner", "老带新: `owner` = the new customer goes to the referring customer's "
+                      "salesperson, uncounted; `rotation` = received by the rotation.",
+                      ("owner", "rotation"), "ATT-REFERRAL"),
+        "noncustomer": K(str, "next-up", "Sales pitches, press, peers (and surveyors unless they count): "
+                         "`next-up` = the next-up receives, not counted, keeps the turn; `last` = the last in "
+                         "the rotation receives, not counted.", ("next-up", "last"), "CNT-NONCUSTOMER"),
+        "surveyors_are_customers": K(bool, False, "Market surveyors are received as customers.",
+                                     rule="CNT-NONCUSTOMER"),
+        "repeat_same_day": K(str, "uncounted", "The same customer again on the same day goes to the same "
+                             "receiver: `uncounted` or `counted`.", ("uncounted", "counted"), "CNT-REPEAT"),
+        "handover": K(str, "uncounted", "A customer recognised during the reception and handed to the "
+                      "colleague who owns them: `counted` (uses the colleague's turn) or `uncounted`; the "
+                      "receiver who hands over is owed a make-up either way.",
+                      ("counted", "uncounted"), "ATT-RECOGNISED"),
+    },
+    "penalties": {
+        "pass_fine_at": K(int, 0, "The Nth voluntary pass of a day (and any after it, below the suspension "
+                          "count) is fined (0 = passes are never fined).", rule="PEN-PASSES"),
+        "pass_fine_yuan": K(int, 0, "Fine in yuan for such a pass.", rule="PEN-PASSES"),
+        "pass_suspend_at": K(int, 0, "The Nth voluntary pass of a day suspends the person (0 = never).",
+                             rule="PEN-PASSES"),
+        "pass_suspend_days": K(int, 0, "Days of that suspension (it starts at once and lasts through the N "
+                               "following days).", rule="PEN-SUSPEND"),
+        "no_deal_week_half": K(bool, False, "At the week's last rollover, salespeople with no deal that week "
+                               "are put on half rotation for the next week.", rule="PEN-HALF"),
+    },
+    "protection": {
+        "visit_days": K(int, 7, "Days a walk-in registration protects the customer (0 = permanent).",
+                        rule="ATT-PROTECT"),
+        "call_days": K(int, 15, "Days a phone registration protects the customer (0 = permanent).",
+                       rule="ATT-PROTECT"),
+        "deposit_days": K(int, 90, "Days a deposit protects the customer (0 = permanent).", rule="ATT-PROTECT"),
+        "contract_days": K(int, 0, "Days a contract protects the customer (0 = permanent).", rule="ATT-PROTECT"),
+        "lapse_days": K(int, 0, "An unsigned claim with no visit or follow-up for this many days lapses "
+                        "(0 = only the protection period applies).", rule="ATT-RENEW"),
+        "family": K("list", ["spouse", "parent", "child"], "Relations that make two customers one group "
+                    "(any of spouse, parent, child, sibling).", rule="ATT-FAMILY"),
+    },
+}
+RELATIONS = ("spouse", "parent", "child", "sibling")
+
+
+class Policy(SimpleNamespace):
+    """Read-only view: policy.order.daily, policy.protection.visit_days, …"""
+
+
+def defaults() -> dict[str, dict[str, Any]]:
+    return {section: {k: knob.default for k, knob in keys.items()} for section, keys in SCHEMA.items()}
+
+
+def _line_of(text: str, section: str, key: str | None) -> int:
+    lines = text.splitlines()
+    current = ""
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        match = re.match(r"\[([^\[\]]+)\]", stripped)
+        if match:
+            current = match.group(1).strip()
+            if key is None and current == section:
+                return number
+            continue
+        if key and current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return 1
+
+
+def _check(value: Any, knob: Knob) -> str | None:
+    if knob.type == "time":
+        if not (isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value)):
+            return "expected a time HH:MM"
+    elif knob.type == "list":
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return "expected a list of strings"
+        bad = [v for v in value if v not in RELATIONS]
+        if bad:
+            return f"unknown relation {bad[0]!r} (expected some of {', '.join(RELATIONS)})"
+    elif knob.type is bool:
+        if not isinstance(value, bool):
+            return "expected true or false"
+    elif knob.type is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return "expected a whole number ≥ 0"
+    elif not isinstance(value, str):
+        return "expected a string"
+    if knob.choices and value not in knob.choices:
+        return f"expected one of {', '.join(knob.choices)}"
+    return None
+
+
+def parse(text: str, name: str = "rotactl.toml") -> Policy:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise LedgerError([f"{name}:{match.group(1) if match else 1}: {exc}"]) from None
+    problems = []
+    values = defaults()
+    for section, body in data.items():
+        if section not in SCHEMA:
+            problems.append(f"{name}:{_line_of(text, section, None)}: unknown section [{section}]")
+            continue
+        if not isinstance(body, dict):
+            problems.append(f"{name}:{_line_of(text, section, None)}: [{section}] must be a table")
+            continue
+        for key, value in body.items():
+            knob = SCHEMA[section].get(key)
+            line = _line_of(text, section, key)
+            if knob is None:
+                problems.append(f"{name}:{line}: unknown key {section}.{key}")
+                continue
+            error = _check(value, knob)
+            if error:
+                problems.append(f"{name}:{line}: {section}.{key}: {error}")
+                continue
+            values[section][key] = value
+    if problems:
+        raise LedgerError(problems)
+    try:
+        import zoneinfo
+        zoneinfo.ZoneInfo(values["office"]["timezone"])
+    except Exception:
+        line = _line_of(text, "office", "timezone")
+        raise LedgerError([f"{name}:{line}: office.timezone: unknown time zone "
+                           f"{values['office']['timezone']!r}"]) from None
+    return Policy(**{s: Policy(**v) for s, v in values.items()})
+
+
+def load(path: Path) -> Policy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LedgerError([f"{path.name}:1: cannot read the policy ({exc.strerror})"]) from None
+    return parse(text, path.name)
+
+
+def default_policy() -> Policy:
+    return parse("")
+
+
+# -- presets and docs (generated from the schema) ------------------------------
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    return f'"{value}"'
+
+
+def render_preset(title: str, source: str, overrides: dict[str, dict[str, tuple[Any, str]]]) -> str:
+    """A complete, commented policy file: every key, its doc, and why a preset changed it."""
+    out = [f"# rotactl policy — preset: {title}", f"# {source}",
+           "# Every key is documented in docs/policy.md; a changed key says why.", ""]
+    for section, keys in SCHEMA.items():
+        out.append(f"[{section}]")
+        for key, knob in keys.items():
+            value, why = overrides.get(section, {}).get(key, (knob.default, ""))
+            tag = f" [{knob.rule}]" if knob.rule else ""
+            out.append(f"# {knob.doc}{tag}")
+            if why:
+                out.append(f"# this office: {why}")
+            out.append(f"{key} = {_toml_value(value)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def schema_markdown() -> str:
+    out = ["# Policy keys (`rotactl.toml`)", "",
+           "Generated from `rotactl/policy.py` (`make docs`). An unknown key, or a value of the wrong "
+           "type, is an error naming the file, the line and the key (exit 3). A key left out takes "
+           "the default shown (the `default` preset).", ""]
+    for section, keys in SCHEMA.items():
+        out += [f"## [{section}]", "", "| key | type | default | rule | meaning |", "|---|---|---|---|---|"]
+        for key, knob in keys.items():
+            kind = knob.type if isinstance(knob.type, str) else knob.type.__name__
+            if knob.choices:
+                kind = " \\| ".join(f"`{c}`" for c in knob.choices)
+            out.append(f"| `{key}` | {kind} | `{_toml_value(knob.default)}` | {knob.rule} | {knob.doc} |")
+        out.append("")
+    return "\n".join(out)
