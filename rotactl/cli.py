@@ -67,7 +67,30 @@ def _os_user() -> str:
 pass_env = click.make_pass_decorator(Env)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class RotactlGroup(click.Group):
+    """Maps every refusal to one stderr line and its exit code; never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except LedgerError as exc:
+            for line in exc.problems:
+                click.echo(line, err=True)
+            ctx.exit(3)
+        except RotactlError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: still one line, never a traceback for a user
+            click.echo(f"error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=RotactlGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-C", "--dir", "directory", metavar="PATH", help="The office directory ($ROTACTL_DIR, else ./ledgers).")
 @click.option("--at", metavar='"YYYY-MM-DD HH:MM"', help="Event time to record or evaluate at (default: now).")
 @click.option("--as", "actor", metavar="ACTOR", help="Who is operating ($ROTACTL_USER, else the OS user).")
@@ -628,7 +651,7 @@ def log(env, since, kind):
     for record in entries:
         if kind and record["kind"] != kind:
             continue
-        row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash")}
+        row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash") and not k.startswith("_")}
         for f in ("phone", "family_of", "referred_by", "other"):
             if f in row:
                 row[f] = env.mask(row[f])
@@ -644,26 +667,4 @@ def log(env, since, kind):
 
 
 def main() -> None:
-    try:
-        cli.main(standalone_mode=False, prog_name="rotactl")
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("error: aborted", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) or exc.exit_code == 2 else 1)
-    except LedgerError as exc:
-        for line in exc.problems:
-            click.echo(line, err=True)
-        sys.exit(3)
-    except RotactlError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("error: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # never a traceback for a user
-        click.echo(f"error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
-        sys.exit(1)
+    cli(prog_name="rotactl")

@@ -128,7 +128,8 @@ def csv_record(line: str) -> Record:
 # -- TOML (one entry per line) -----------------------------------------------
 
 def _toml_str(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+    # a JSON string is a TOML basic string, except that TOML also forbids a raw DEL
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def toml_line(record: Record) -> str:

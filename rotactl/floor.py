@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rotactl import clock
+from rotactl.errors import LedgerError
 
 QUEUES = ("visit", "call")
 ROTATION_ROLES = ("sales",)
@@ -429,5 +430,10 @@ def replay_day(carry: Carry, date: str, policy, records: list[dict]) -> Day:
     """A day's floor from the carried state and the day's entries, in (time, id) order."""
     day = start_day(carry, date, policy)
     for record in sorted(records, key=lambda r: (r["at"], r["id"])):
-        apply(day, record)
+        try:
+            apply(day, record)
+        except (KeyError, ValueError, IndexError) as exc:
+            where = record.get("_where", record.get("id", "?"))
+            raise LedgerError([f"{where}: entry {record.get('id')} ({record.get('kind')}) cannot be replayed: "
+                               f"it refers to {exc} that the ledger does not have"]) from None
     return day

@@ -40,7 +40,7 @@ class Office:
 
     # -- floor state ---------------------------------------------------------------
     def records(self, date: str) -> list[dict]:
-        return [e.record for e in self.store.read_day(date)]
+        return [{**e.record, "_where": f"{e.path}:{e.line}"} for e in self.store.read_day(date)]
 
     def carry_before(self, date: str) -> Carry:
         """The carried state at the start of `date`: last checkpoint + the unsealed days since."""
@@ -165,8 +165,12 @@ class Office:
                 if partition(entry.at, entry.kind) != rel:
                     problems.append(f"{where}: entry {entry.id} ({entry.kind} at {entry.at}) "
                                     f"belongs in {partition(entry.at, entry.kind)}")
-                by_day.setdefault(entry.at[:10], []).append(entry.record)
-        problems += self._check_checkpoints(by_day)
+                by_day.setdefault(entry.at[:10], []).append({**entry.record, "_where": where})
+        if not problems:  # replay only a ledger whose lines are sound
+            try:
+                problems += self._check_checkpoints(by_day)
+            except LedgerError as exc:
+                problems += exc.problems
         return count, problems
 
     def _check_checkpoints(self, by_day: dict[str, list[dict]]) -> list[str]:
