@@ -1,0 +1,180 @@
+"""make bench: `next` and `register` on five years of history vs. one day (issue: ≤ 1.2×).
+
+Generates (once, under bench-data/) two offices with the same roster and the
+same current day: one with five years of synthetic history — 40 staff, about
+500 entries a day, each past day sealed by a checkpoint as the nightly
+rollover would — and one with only that day. Then times the real `rotactl`
+command in subprocesses and prints the medians and their ratio.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rotactl import codecs  # noqa: E402
+from rotactl.floor import Carry, end_day, replay_day  # noqa: E402
+from rotactl.office import init_office  # noqa: E402
+from rotactl.policy import default_policy  # noqa: E402
+from rotactl.store import partition  # noqa: E402
+
+DATA = ROOT / "bench-data"
+ROTACTL = str(Path(sys.executable).with_name("rotactl"))
+STAFF = [f"s{i:02d}" for i in range(40)]
+TODAY = dt.date(2026, 11, 2)
+YEARS = 5
+RUNS = 9
+
+
+class Writer:
+    """Appends chained entries straight to files (the generator's fast path)."""
+
+    def __init__(self, root: Path):
+        self.root, self.heads, self.buffers, self.seq = root, {}, {}, 0
+
+    def add(self, record: dict) -> dict:
+        self.seq += 1
+        record = {"id": f"e{record['at'][:10].replace('-', '')}{self.seq:012d}-000000", **record,
+                  "actor": "bench", "writer": "bench0"}
+        rel = partition(record["at"], record["kind"])
+        prev = self.heads.get(rel, "")
+        if prev:
+            record["prev"] = prev
+        record["hash"] = self.heads[rel] = codecs.entry_hash(prev, record)
+        self.buffers.setdefault(rel, []).append(codecs.codec_for(rel).encode(record))
+        return record
+
+    def flush(self) -> None:
+        for rel, lines in self.buffers.items():
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            new = not path.exists()
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write((codecs.codec_for(rel).header if new else "") + "".join(lines))
+        self.buffers = {}
+
+
+def day_records(w: Writer, day: str, rng: random.Random, phones: list[str], n_visits: int) -> list[dict]:
+    out = [w.add({"at": f"{day} 08:{i // 10 + 30:02d}:{i % 10:02d}", "kind": "check-in", "staff": s})
+           for i, s in enumerate(STAFF)]
+    minute = 9 * 60
+    for i in range(n_visits):
+        t = f"{day} {minute // 60:02d}:{minute % 60:02d}:{i % 60:02d}"
+        phone = f"+86 139{rng.randrange(10**8):08d}"
+        phones.append(phone)
+        receiver = STAFF[i % len(STAFF)]
+        out.append(w.add({"at": t, "kind": "call" if i % 5 == 0 else "visit", "phone": phone, "name": "客户",
+                          "receiver": receiver, "counted": "1", "rule": "ROT-NEXT", "claim": receiver}))
+        out.append(w.add({"at": t, "kind": "done", "staff": receiver}))
+        if i % 7 == 0 and len(phones) > 50:
+            out.append(w.add({"at": t, "kind": "follow-up", "phone": rng.choice(phones[-5000:]),
+                              "staff": receiver, "note": "电话回访"}))
+        if i % 20 == 0:
+            out.append(w.add({"at": t, "kind": "deal", "phone": phone, "staff": receiver, "stage": "deposit"}))
+        minute += 2
+    return out
+
+
+def build(root: Path, years: int) -> None:
+    import tomli_w
+
+    if (root / ".bench-complete").exists():
+        return
+    print(f"generating {root.name} ({years} years of history)…", flush=True)
+    init_office(root, "default", "基准测试售楼处", None, git=False)
+    policy = default_policy()
+    w = Writer(root)
+    rng = random.Random(7)
+    first = TODAY - dt.timedelta(days=365 * years)
+    roster = [w.add({"at": f"{first.isoformat()} 07:00:00", "kind": "staff-add", "staff": s, "name": f"销售{s}",
+                     "role": "sales"}) for s in STAFF]
+    carry = Carry()
+    phones: list[str] = []
+    day = first
+    pending = roster
+    while day < TODAY:
+        records = pending + day_records(w, day.isoformat(), rng, phones, 220)
+        pending = []
+        w.flush()
+        carry = end_day(replay_day(carry, day.isoformat(), policy, records))
+        files = {}
+        for rel in sorted(set(partition(r["at"], r["kind"]) for r in records)):
+            data = (root / rel).read_bytes()
+            files[rel] = {"size": len(data), "lines": data.count(b"\n"), "heads": {"bench0": w.heads[rel]}}
+        cp = root / "checkpoints" / day.isoformat()[:7] / f"{day.isoformat()[8:]}.toml"
+        cp.parent.mkdir(parents=True, exist_ok=True)
+        cp.write_text(tomli_w.dumps({"day": day.isoformat(), "closed_at": "bench", "closed_by": "bench",
+                                     "files": files, "state": carry.to_dict()}), encoding="utf-8")
+        day += dt.timedelta(days=1)
+    day_records(w, TODAY.isoformat(), rng, phones, 110)   # today, half done, unsealed
+    w.flush()
+    (root / ".bench-complete").write_text("ok")
+
+
+def build_one_day(root: Path) -> None:
+    if (root / ".bench-complete").exists():
+        return
+    init_office(root, "default", "基准测试售楼处", None, git=False)
+    w = Writer(root)
+    for s in STAFF:
+        w.add({"at": f"{TODAY.isoformat()} 07:00:00", "kind": "staff-add", "staff": s, "name": f"销售{s}",
+               "role": "sales"})
+    day_records(w, TODAY.isoformat(), random.Random(7), [], 110)
+    w.flush()
+    (root / ".bench-complete").write_text("ok")
+
+
+def timed(root: Path, args: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run([ROTACTL, "-C", str(root), "--as", "bench", "--format", "json", *args],
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{args}: exit {proc.returncode}: {proc.stderr.strip()}")
+    return elapsed
+
+
+def measure(root: Path, tag: str) -> dict[str, float]:
+    at = ["--at", f"{TODAY.isoformat()} 16:00"]
+    timed(root, at + ["who", "13900000001"])  # warm the derived index (rebuildable cache)
+    nexts, registers = [], []
+    for i in range(RUNS):
+        nexts.append(timed(root, at + ["next"]))
+        registers.append(timed(root, at + ["register", "--name", "基准", "--phone", f"137{hash((tag, i)) % 10**8:08d}"]))
+        out = subprocess.run([ROTACTL, "-C", str(root), "--format", "json", *at, "log", "--kind", "visit"],
+                             capture_output=True, text=True).stdout
+        last = json.loads(out)[-1]["receiver"]  # free the receiver again (not timed)
+        subprocess.run([ROTACTL, "-C", str(root), *at, "done", last], capture_output=True)
+    return {"next": statistics.median(nexts), "register": statistics.median(registers)}
+
+
+def main() -> None:
+    DATA.mkdir(exist_ok=True)
+    big, small = DATA / "five-years", DATA / "one-day"
+    t0 = time.perf_counter()
+    build(big, YEARS)
+    build_one_day(small)
+    entries = sum(p.read_bytes().count(b"\n") for p in (big / "ledger").rglob("*.*"))
+    print(f"offices ready ({time.perf_counter() - t0:.0f}s); five-year office: {entries} ledger lines")
+    one = measure(small, "one")
+    five = measure(big, "five")
+    print(f"\n{'command':10} {'one day':>10} {'five years':>12} {'ratio':>7}   (median of {RUNS} runs)")
+    worst = 0.0
+    for name in ("next", "register"):
+        ratio = five[name] / one[name]
+        worst = max(worst, ratio)
+        print(f"{name:10} {one[name] * 1000:8.1f}ms {five[name] * 1000:10.1f}ms {ratio:7.2f}")
+    print(f"\ntarget ≤ 1.20: {'met' if worst <= 1.2 else 'NOT met'} (worst ratio {worst:.2f})")
+
+
+if __name__ == "__main__":
+    main()
