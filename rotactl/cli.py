@@ -426,7 +426,7 @@ def register(env, name, phone, queue, designated, referred_by, family_of, relati
             probe = {**record, "id": "~pending"}
             members, att = office.attribution(phone_key, at, day.carry, extra=(probe,) if family_key else ())
             if att.owner and need_active(day, att.owner):
-                ctx.owner, ctx.signed = att.owner, att.signed
+                ctx.owner = att.owner
             ctx.signed = att.signed
             ctx.repeat_receiver = next((day.seen[m] for m in members if m in day.seen), "")
         if referrer:
@@ -572,10 +572,8 @@ def who(env, phone):
     with office.store.lock(exclusive=False):
         at = env.at
         key = env.phone(phone)
-        carry = office.carry_before(at[:10])
         day = office.day(at)
         members, att = office.attribution(key, at, day.carry)
-    del carry
     env.emit({"customer": env.mask(key), "owner": att.owner, "protected_until": att.protected_until,
               "permanent": att.until == "permanent", "signed": att.signed, "channel": None,
               "group": [env.mask(m) for m in members],

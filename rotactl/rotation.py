@@ -261,14 +261,12 @@ def decide(day: Day, lead: Lead, ctx: Context) -> Decision:
 
 def decide_pass(day: Day, sid: str, queue: str) -> Decision:
     """ROT-PASS: only the next-up may pass; the turn is forfeit."""
-    lead = Lead(queue, day.date + " 12:00:00")
     holder = makeup_holder(day, queue)
     if holder:
         decision = Decision(holder, False, "ROT-PASS", turn="makeup")
     else:
         receiver, skipped, _rule = walk(day, queue)
         decision = Decision(receiver, False, "ROT-PASS", skipped, turn="walk")
-    del lead
     if decision.receiver != sid:
         who = decision.receiver or "nobody"
         raise DomainError(f"only the next-up can pass; the next-up is {who}")
