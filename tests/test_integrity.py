@@ -14,6 +14,15 @@ def _day(office):
     return office.path / "ledger" / "2026-11" / "02.floor.csv"
 
 
+def _replace_in_line(path, needle, replacement):
+    """Hand-edit the first line containing `needle`; returns its 1-based line number."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if needle in line)
+    lines[index] = lines[index].replace(needle, replacement)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return index + 1
+
+
 def _check(office):
     result = office.run("check", fmt="table")
     return result.exit_code, result.stderr
@@ -21,18 +30,15 @@ def _check(office):
 
 def test_clean_ledger_passes(office):
     _day(office)
-    assert office.ok("check") ["ok"] is True
+    assert office.ok("check")["ok"] is True
 
 
 def test_editing_a_digit_is_found(office):
     path = _day(office)
-    lines = path.read_text(encoding="utf-8").split("\n")
-    index = next(i for i, line in enumerate(lines) if "13900000001" in line)
-    lines[index] = lines[index].replace("13900000001", "13900000009")
-    path.write_text("\n".join(lines), encoding="utf-8")
+    line = _replace_in_line(path, "13900000001", "13900000009")
     code, err = _check(office)
     assert code == 3
-    assert f"ledger/2026-11/02.floor.csv:{index + 1}:" in err
+    assert f"ledger/2026-11/02.floor.csv:{line}:" in err
 
 
 def test_deleting_a_line_is_found(office):
@@ -80,12 +86,9 @@ def test_changing_a_sealed_day_is_found(office):
 
 def test_reading_commands_refuse_a_corrupt_day(office):
     path = _day(office)
-    lines = path.read_text(encoding="utf-8").split("\n")
-    index = next(i for i, line in enumerate(lines) if ",check-in," in line)
-    lines[index] = lines[index].replace(",check-in,", ",check-out,")
-    path.write_text("\n".join(lines), encoding="utf-8")
+    line = _replace_in_line(path, ",check-in,", ",check-out,")
     result = office.run("next", at="2026-11-02 11:00")
-    assert result.exit_code == 3 and f"02.floor.csv:{index + 1}:" in result.stderr
+    assert result.exit_code == 3 and f"02.floor.csv:{line}:" in result.stderr
 
 
 def test_a_killed_writer_never_leaves_a_silent_repair(office, tmp_path):
