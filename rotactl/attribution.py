@@ -10,13 +10,23 @@ ATT-FAMILY   relations in the policy's family set join customers into one group;
              the group's earliest valid claim owns it.
 ATT-DEPARTED a departed owner's customers go to the person they were reassigned
              to, else back to the pool.
+ATT-COMPLAINT a manager's reassignment (the customer complained and asked for
+             someone else) moves the customer to the new salesperson.
+ATT-REPORT   an agency's report-in claims the customer for the channel if made
+             the lead time before an arrival it matches (full phone, or the
+             visible digits and the name) and the arrival is within its
+             validity; the earliest valid report wins; the arrival
+             confirmation then holds for its own period, renewed by each visit
+             the agency brings.
+ATT-INHOUSE  a customer who came to the showroom before any valid report is
+             protected against agencies for the in-house period.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from rotactl import clock
+from rotactl import clock, phones
 
 PERMANENT = "permanent"
 
@@ -135,6 +145,8 @@ def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[st
                     take(party, day, "visit", moment)
                 else:
                     renew(day)
+        elif kind == "reassign":                          # ATT-COMPLAINT
+            take(record["receiver"], day, "visit", moment)
         elif kind == "follow-up":
             if result.owner == record.get("staff"):
                 renew(day)
@@ -152,4 +164,93 @@ def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[st
             else:
                 result.collisions.append({"party": party, "basis": stage, "at": moment, "entry": record["id"]})
     settle(at)
+    return result
+
+
+# -- channel agencies (ATT-REPORT, ATT-INHOUSE) ------------------------------------------
+
+@dataclass
+class AgencyClaim:
+    agency: str
+    report: dict                 # its earliest valid report-in
+    arrival: dict                # the visit that confirmed it
+    toured: bool = False         # brought the customer on a visit (带看)
+    closed: bool = False         # came along to a deal (跟至现场成交)
+
+    @property
+    def evidence(self) -> str:
+        return "closed" if self.closed else "toured" if self.toured else "reported"
+
+
+@dataclass
+class Channel:
+    agency: str | None = None
+    since: str | None = None
+    until: str | None = None     # last day of the confirmation, PERMANENT or None
+    claims: dict[str, AgencyClaim] = field(default_factory=dict)   # every agency with a valid report
+    first_arrival: dict | None = None
+
+
+def names_by_phone(records: list[dict]) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    for record in records:
+        if record["kind"] in ("visit", "call") and record.get("phone") and record.get("name"):
+            names.setdefault(record["phone"], set()).add(record["name"])
+    return names
+
+
+def report_matches(report: dict, phone: str, names: set[str]) -> bool:
+    """A full-phone report matches that phone; a masked one its visible digits and the name."""
+    if report.get("phone"):
+        return report["phone"] == phone
+    return report.get("mask", "") in phones.masks_of(phone) and report.get("name") in names
+
+
+def channel(records: list[dict], policy, at: str) -> Channel:
+    """The agency credited with the group at `at`, and every agency whose report was valid."""
+    ch = policy.channel
+    result = Channel()
+    reports = [r for r in records if r["kind"] == "report-in" and r["at"] <= at]
+    if not reports and not any(r["kind"] == "visit" for r in records):
+        return result
+    names = names_by_phone(records)
+    inhouse_until = ""
+    for visit in records:
+        if visit["at"] > at:
+            break
+        if visit["kind"] != "visit" or not visit.get("phone") or visit.get("ckind"):
+            continue
+        day = visit["at"][:10]
+        if result.first_arrival is None:
+            result.first_arrival = visit
+        if result.agency and (result.until == PERMANENT or (result.until or "") >= day):
+            if visit.get("agency") == result.agency and result.until != PERMANENT:
+                result.until = max(result.until, clock.add_days(day, ch.confirm_days))
+        else:
+            result.agency = result.until = result.since = None
+        valid = [r for r in reports
+                 if clock.minutes_between(r["at"], visit["at"]) >= ch.report_lead_minutes
+                 and day <= clock.add_days(r["at"][:10], ch.report_valid_days)
+                 and (not inhouse_until or (day > inhouse_until and r["at"][:10] > result.first_arrival["at"][:10]))
+                 and report_matches(r, visit["phone"], names.get(visit["phone"], set()) | {visit.get("name")})]
+        for report in sorted(valid, key=lambda r: (r["at"], r["id"])):
+            result.claims.setdefault(report["agency"], AgencyClaim(report["agency"], report, visit))
+        if visit is result.first_arrival and not valid and ch.inhouse_days:
+            inhouse_until = clock.add_days(day, ch.inhouse_days)      # ATT-INHOUSE
+        if result.agency is None and valid:
+            first = min(valid, key=lambda r: (r["at"], r["id"]))
+            result.agency, result.since = first["agency"], visit["at"]
+            result.until = PERMANENT if ch.confirm_days == 0 else clock.add_days(day, ch.confirm_days)
+    for record in records:
+        if record["at"] > at:
+            break
+        claim = result.claims.get(record.get("agency", ""))
+        if claim is None or record["at"] < claim.arrival["at"]:
+            continue
+        if record["kind"] == "visit":
+            claim.toured = True
+        elif record["kind"] == "deal" and record.get("stage") in ("deposit", "contract"):
+            claim.closed = True
+    if result.agency and result.until != PERMANENT and (result.until or "") < at[:10]:
+        result.agency = None
     return result

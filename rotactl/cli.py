@@ -396,7 +396,7 @@ def next_(env, queue):
 def register(env, name, phone, queue, designated, referred_by, family_of, relation, agency, party, intent,
              ckind, absent, to):
     """Record a lead and decide who receives it, with the rule that decided."""
-    from rotactl import rotation
+    from rotactl import attribution, rotation
     from rotactl.floor import encode_skipped
 
     name = nonempty(name, "--name")
@@ -438,12 +438,14 @@ def register(env, name, phone, queue, designated, referred_by, family_of, relati
                       rule=decision.rule, skipped=encode_skipped(decision.skipped), claim=decision.claim,
                       takeover="1" if decision.takeover else "")
         written = office.write([record])[0]
-        owner, until = None, None
+        owner, until, agency_now = None, None, None
         if phone_key:
-            _members, after = office.attribution(phone_key, at, day.carry, extra=(written,))
+            group = office.group(phone_key, at, day.carry, extra=(written,))
+            after = attribution.attribute(group.records, office.policy, at, group.departed)
             owner, until = after.owner, after.protected_until
+            agency_now = attribution.channel(group.records, office.policy, at).agency
     env.emit({"entry": written["id"], "queue": queue, "customer": env.mask(phone_key), "name": name,
-              "receiver": decision.receiver, "counted": decision.counted, "channel": None,
+              "receiver": decision.receiver, "counted": decision.counted, "channel": agency_now,
               "rule": decision.rule, "skipped": decision.skipped, "owner": owner, "protected_until": until})
 
 
@@ -547,7 +549,9 @@ def link(env, phone, other, relation):
 @click.option("--agency", default="", help="The agency's agent came along to the deal.")
 @pass_env
 def deal(env, phone, by, stage, unit, amount, agency):
-    """A deal stage closed by ID (下定 / 签约 / 退订)."""
+    """A deal stage closed by ID (下定 / 签约 / 退订); a refund reopens the customer."""
+    from rotactl import attribution, disputes
+
     office = env.office
     with writing(env):
         at = env.at
@@ -558,26 +562,204 @@ def deal(env, phone, by, stage, unit, amount, agency):
         amount_text = "" if amount is None else (f"{amount:.2f}".rstrip("0").rstrip("."))
         written = office.write([base(env, "deal", at, phone=key, staff=by, stage=stage, unit=unit,
                                      amount=amount_text, agency=agency)])[0]
-        _m, att = office.attribution(key, at, day.carry, extra=(written,))
+        group = office.group(key, at, day.carry, extra=(written,))
+        att = attribution.attribute(group.records, office.policy, at, group.departed)
+        analysis = disputes.analyse(group, office.rulings(at))
+        credit = analysis.credits.get(written["id"], {})
+        fine = office.policy.splits.knowing_fine_yuan
+        if credit.get("rule") == "SPL-KNOWING" and fine and credit.get("status") != "ruled" and \
+                next((d for d in analysis.disputes if d["id"] == credit["dispute"]), {}).get("raised", "") \
+                == at[:16]:
+            office.write([base(env, "fine", at, staff=by, fine=str(fine), rule="SPL-KNOWING", ref=written["id"],
+                               reason="知情接触他人客户并成交")])
     env.emit({"entry": written["id"], "customer": env.mask(key), "by": by, "stage": stage, "unit": unit or None,
-              "amount": amount, "owner": att.owner, "signed": att.signed})
+              "amount": amount, "agency": agency or None, "owner": att.owner, "signed": att.signed,
+              "split": credit.get("split"), "rule": credit.get("rule"), "dispute": credit.get("dispute")})
 
 
 @cli.command()
 @click.argument("phone")
 @pass_env
 def who(env, phone):
-    """Owner, protection, group and claims of a customer."""
+    """Owner, protection, channel, group and claims of a customer."""
+    from rotactl import attribution
+
     office = env.office
     with office.store.lock(exclusive=False):
         at = env.at
         key = env.phone(phone)
         day = office.day(at)
-        members, att = office.attribution(key, at, day.carry)
+        group = office.group(key, at, day.carry)
+        att = attribution.attribute(group.records, office.policy, at, group.departed)
+        ch = attribution.channel(group.records, office.policy, at)
+    claims = [{**c, "since": c["since"][:16]} for c in att.claims]
+    claims += [{"party": c.agency, "basis": "report-in", "since": c.report["at"][:16], "evidence": c.evidence}
+               for c in ch.claims.values()]
+    claims += [{"party": r.get("staff") or r.get("agency"), "basis": "claim", "since": r["at"][:16]}
+               for r in group.records if r["kind"] == "claim"]
     env.emit({"customer": env.mask(key), "owner": att.owner, "protected_until": att.protected_until,
-              "permanent": att.until == "permanent", "signed": att.signed, "channel": None,
-              "group": [env.mask(m) for m in members],
-              "claims": [{**c, "since": c["since"][:16]} for c in att.claims]})
+              "permanent": att.until == "permanent", "signed": att.signed, "channel": ch.agency,
+              "channel_until": ch.until if ch.agency else None,
+              "group": [env.mask(m) for m in group.members], "claims": claims})
+
+
+@cli.command("report-in")
+@click.option("--agency", required=True, help="The channel agency (分销公司).")
+@click.option("--agent", required=True, help="Its agent (经纪人).")
+@click.option("--name", required=True, help="The customer's name.")
+@click.option("--phone", required=True, help="Full, or masked: 139****0001 (first 3 + last 4) or 1390**00001.")
+@click.option("--expect", required=True, metavar='"YYYY-MM-DD HH:MM"', help="Expected arrival.")
+@pass_env
+def report_in(env, agency, agent, name, phone, expect):
+    """A channel agency pre-registers a customer (报备, ATT-REPORT)."""
+    office = env.office
+    agency, agent, name = nonempty(agency, "--agency"), nonempty(agent, "--agent"), nonempty(name, "--name")
+    expected = clock.parse_at(expect, "--expect")
+    full, mask = phones.parse_reported(phone, office.policy.office.phone_region)
+    with writing(env):
+        at = env.at
+        office.guard_open(at)
+        written = office.write([base(env, "report-in", at, agency=agency, agent=agent, name=name, phone=full,
+                                     mask=mask, expect=expected)])[0]
+    ch = office.policy.channel
+    env.emit({"entry": written["id"], "agency": agency, "agent": agent, "name": name,
+              "customer": env.mask(full) if full else (mask.split(" ", 1)[-1] if env.reveal else
+                                                        env.mask(mask)),
+              "expect": expected[:16], "claims_from": clock.add_minutes(at, ch.report_lead_minutes)[:16],
+              "valid_until": clock.add_days(at[:10], ch.report_valid_days), "rule": "ATT-REPORT"})
+
+
+@cli.command()
+@click.argument("phone")
+@click.option("--by", "by", metavar="ID", required=True, help="A salesperson's id, or an agency that reported.")
+@click.option("--note", default="")
+@pass_env
+def claim(env, phone, by, note):
+    """A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT)."""
+    office = env.office
+    with writing(env):
+        at = env.at
+        office.guard_open(at)
+        day = office.day(at)
+        key = _known(env, phone)
+        party = {"staff": by}
+        if by not in day.carry.roster:
+            if not any(r.get("agency") == by for r in office.index().fetch("#report-in")):
+                raise DomainError(f"'{by}' is neither a salesperson on the roster nor an agency that reported")
+            party = {"agency": by}
+        else:
+            need_staff(day, by)
+        written = office.write([base(env, "claim", at, phone=key, note=note, **party)])[0]
+        group = office.group(key, at, day.carry, extra=(written,))
+        from rotactl import disputes
+
+        found = next(d for d in disputes.analyse(group, office.rulings(at)).disputes
+                     if d["id"] == disputes.dispute_id("claim", written["id"]))
+    env.emit(_dispute_view(env, found))
+
+
+@cli.command()
+@click.argument("phone")
+@click.option("--to", "taker", metavar="ID", required=True)
+@click.option("--reason", required=True)
+@pass_env
+def reassign(env, phone, taker, reason):
+    """Manager: the customer complained and asked for someone else (ATT-COMPLAINT)."""
+    office = env.office
+    with writing(env):
+        at = env.at
+        office.guard_open(at)
+        day = office.day(at)
+        need_manager(env, day)
+        need_staff(day, taker)
+        key = _known(env, phone)
+        written = office.write([base(env, "reassign", at, phone=key, receiver=taker, rule="ATT-COMPLAINT",
+                                     reason=nonempty(reason, "--reason"))])[0]
+        _m, att = office.attribution(key, at, day.carry, extra=(written,))
+    env.emit({"entry": written["id"], "customer": env.mask(key), "owner": att.owner,
+              "protected_until": att.protected_until, "rule": "ATT-COMPLAINT"})
+
+
+# -- disputes ------------------------------------------------------------------------------------
+
+def _dispute_view(env, d: dict) -> dict:
+    out = {**d, "customer": env.mask(d["customer"])}
+    return out
+
+
+def _all_disputes(env, at: str, carry) -> list[dict]:
+    found = [d for analysis in env.office.analyses(at, carry) for d in analysis.disputes]
+    return sorted(found, key=lambda d: (d["raised"], d["id"]))
+
+
+@cli.command("disputes")
+@click.option("--all", "show_all", is_flag=True, help="Ruled disputes too.")
+@pass_env
+def disputes_(env, show_all):
+    """The collisions the facts show, each with a stable id, claimants, proposed split and rule."""
+    office = env.office
+    with office.store.lock(exclusive=False):
+        at = env.at
+        found = _all_disputes(env, at, office.carry_before(at[:10]))
+    rows = [_dispute_view(env, d) for d in found if show_all or d["status"] != "ruled"]
+    if env.fmt == "json":
+        env.emit(rows)
+    else:
+        def shares(split):
+            return " ".join(f"{k}={v}" for k, v in (split or {}).items())
+        env.emit([{**r, "claimants": " ".join(c["party"] for c in r["claimants"]),
+                   "proposal": shares(r["proposal"]), "award": shares(r.get("award"))} for r in rows],
+                 ["id", "customer", "closer", "stage", "claimants", "proposal", "rule", "status", "award",
+                  "deadline"])
+
+
+@cli.command("resolve-dispute")
+@click.argument("dispute_ref", metavar="ID")
+@click.option("--award", "awards", multiple=True, metavar="PARTY=PCT", help="A party's percent; repeat.")
+@click.option("--house", is_flag=True, help="All to the house account (公佣, SPL-HOUSE).")
+@click.option("--reason", required=True)
+@pass_env
+def resolve_dispute(env, dispute_ref, awards, house, reason):
+    """A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."""
+    from rotactl.disputes import HOUSE, encode_award
+
+    if bool(awards) == house:
+        raise UsageError("give either --award PARTY=PCT (repeatable) or --house")
+    reason = nonempty(reason, "--reason")
+    award: dict[str, int] = {}
+    for item in awards:
+        party, sep, pct = item.rpartition("=")
+        if not sep or not party.strip() or not pct.strip().isdigit():
+            raise UsageError(f"--award {item!r}: expected PARTY=PCT, e.g. a=60")
+        if party.strip() in award:
+            raise UsageError(f"--award names {party.strip()} twice")
+        award[party.strip()] = int(pct)
+    if award and sum(award.values()) != 100:
+        raise UsageError(f"the awards sum to {sum(award.values())}, not 100")
+    office = env.office
+    with writing(env):
+        at = env.at
+        office.guard_open(at)
+        day = office.day(at)
+        need_manager(env, day)
+        found = next((d for d in _all_disputes(env, at, day.carry) if d["id"] == dispute_ref), None)
+        if found is None:
+            raise DomainError(f"no dispute {dispute_ref} (see `rotactl disputes --all`)")
+        if found["status"] == "ruled":
+            raise DomainError(f"dispute {dispute_ref} was already ruled by {found['ruling']['by']} on "
+                              f"{found['ruling']['at']}; a ruling is final (DSP-FINAL)")
+        parties = {c["party"] for c in found["claimants"]} | set(found["proposal"]) | {found.get("closer")}
+        unknown = [p for p in award if p not in parties and p not in day.carry.roster and p != HOUSE]
+        if unknown:
+            raise DomainError(f"'{unknown[0]}' is not a party to {dispute_ref} "
+                              f"({', '.join(sorted(p for p in parties if p))})")
+        if house:
+            award = {HOUSE: 100}
+        written = office.write([base(env, "ruling", at, dispute=dispute_ref, phone=found["customer"],
+                                     award=encode_award(award), house="1" if house else "", reason=reason,
+                                     rule="DSP-FINAL")])[0]
+    env.emit({"entry": written["id"], "dispute": dispute_ref, "award": award, "final": True,
+              "rule": "DSP-FINAL", "proposal": found["proposal"], "proposal_rule": found["rule"]})
 
 
 # -- day end, reports, integrity -----------------------------------------------------------------

@@ -9,15 +9,15 @@ from rotactl.errors import UsageError
 AT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 
 
-def parse_at(text: str) -> str:
+def parse_at(text: str, option: str = "--at") -> str:
     match = AT_RE.fullmatch(text.strip())
     if not match:
-        raise UsageError(f"--at '{text}': expected \"YYYY-MM-DD HH:MM\"")
+        raise UsageError(f"{option} '{text}': expected \"YYYY-MM-DD HH:MM\"")
     day, hour, minute, second = match.groups()
     try:
         moment = dt.datetime.fromisoformat(f"{day} {hour}:{minute}:{second or '00'}")
     except ValueError:
-        raise UsageError(f"--at '{text}': no such date or time") from None
+        raise UsageError(f"{option} '{text}': no such date or time") from None
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -40,6 +40,10 @@ def day_of(at: str) -> str:
 
 def add_days(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def add_minutes(at: str, minutes: int) -> str:
+    return (dt.datetime.fromisoformat(at) + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def prev_day(day: str) -> str:

@@ -361,6 +361,10 @@ def apply(day: Day, record: dict) -> None:
         if record.get("suspend_days"):
             carry.roster[sid].suspended_until = clock.add_days(at[:10], int(record["suspend_days"]))
             stat.penalties.append(f"停牌 {record['suspend_days']} 天")
+    elif kind == "fine":
+        stat = day.stat(sid)
+        stat.fines += int(record.get("fine") or 0)
+        stat.penalties.append(f"罚款 {record.get('fine')} 元 ({record.get('rule', '')})")
     elif kind in QUEUES:
         _apply_reception(day, record)
     elif kind == "handover":

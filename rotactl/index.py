@@ -21,11 +21,19 @@ create table if not exists facts (phone text not null, at text not null, id text
 create table if not exists files (path text primary key, size integer not null, lines integer not null);
 create table if not exists meta (key text primary key, value text not null);
 """
-PHONE_FIELDS = ("phone", "family_of", "other")
+PHONE_FIELDS = ("phone", "family_of", "other", "mask")
+# Kinds that `disputes` and `report month` list across all history: each such
+# entry is also filed under the key "#KIND", so listing them is one lookup.
+LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign"})
+VERSION = "2"   # bump when the keys change: an index of another version is rebuilt
 
 
 def phones_of(record: dict) -> set[str]:
-    return {record[f] for f in PHONE_FIELDS if record.get(f)}
+    """The keys an entry is filed under: every phone (or masked phone) it names, and "#KIND"."""
+    keys = {record[f] for f in PHONE_FIELDS if record.get(f)}
+    if record.get("kind") in LISTED_KINDS:
+        keys.add("#" + record["kind"])
+    return keys
 
 
 class Index:
@@ -33,6 +41,9 @@ class Index:
         self.store = store
         self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
         self.db.executescript(SCHEMA)
+        if self._meta("version") != VERSION:
+            self.db.executescript("delete from facts; delete from files; delete from meta;")
+            self.db.execute("insert into meta values ('version', ?)", (VERSION,))
 
     def _meta(self, key: str) -> str:
         row = self.db.execute("select value from meta where key = ?", (key,)).fetchone()
@@ -72,9 +83,19 @@ class Index:
         return [json.loads(rec) for (rec,) in
                 self.db.execute("select rec from facts where phone = ? order by at, id", (phone,))]
 
-    def fetch_like(self, pattern: str) -> list[dict]:
-        return [json.loads(rec) for (rec,) in
-                self.db.execute("select rec from facts where phone like ? order by at, id", (pattern,))]
+    def fetch_many(self, keys) -> dict[str, list[dict]]:
+        """Every entry under each key, in (time, id) order: one query per 500 keys."""
+        keys = sorted(set(keys))
+        out: dict[str, list[dict]] = {k: [] for k in keys}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for phone, rec in self.db.execute(
+                    f"select phone, rec from facts where phone in ({marks}) order by at, id", chunk):
+                out[phone].append(json.loads(rec))
+        return out
 
-    def all_phones(self) -> list[str]:
-        return [p for (p,) in self.db.execute("select distinct phone from facts order by phone")]
+    def phones_matching(self, pattern: str) -> list[str]:
+        """Stored phones matching a GLOB pattern (e.g. '+86 139????0001' for a masked report-in)."""
+        return [p for (p,) in self.db.execute("select distinct phone from facts where phone glob ?", (pattern,))
+                if "*" not in p]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rotactl import attribution, clock, policy as policy_mod
+from rotactl import attribution, clock, phones, policy as policy_mod
 from rotactl.errors import DomainError, LedgerError
 from rotactl.floor import Carry, Day, end_day, replay_day, start_day
 from rotactl.store import Store, partition
@@ -70,17 +70,86 @@ class Office:
             self._index.refresh()
         return self._index
 
-    def attribution(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = ()):
+    def _fetcher(self, extra: tuple[dict, ...] = (), cache: dict | None = None):
+        """fetch(phone): every fact filed under the phone or under its masks (masked report-ins)."""
         from rotactl.index import phones_of
 
         index = self.index()
 
-        def fetch(p: str) -> list[dict]:
-            return index.fetch(p) + [r for r in extra if p in phones_of(r)]
+        def lookup(key: str) -> list[dict]:
+            if cache is None:
+                return index.fetch(key)
+            if key not in cache:
+                cache[key] = index.fetch(key)
+            return cache[key]
 
-        members, records = attribution.group(phone, fetch, self.policy.protection.family, at)
-        departed = {sid: (m.left, m.reassign_to) for sid, m in carry.roster.items() if m.left}
-        return members, attribution.attribute(records, self.policy, at, departed)
+        def fetch(p: str) -> list[dict]:
+            found = lookup(p)
+            for key in phones.masks_of(p):
+                found = found + [r for r in lookup(key) if r["kind"] == "report-in"]
+            return found + [r for r in extra if p in phones_of(r)]
+        return fetch
+
+    def departed(self, carry: Carry) -> dict:
+        return {sid: (m.left, m.reassign_to) for sid, m in carry.roster.items() if m.left}
+
+    def group(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = (), cache=None):
+        """The customer group of `phone` with its facts, ready for the pure rules."""
+        from rotactl.disputes import Group
+
+        members, records = attribution.group(phone, self._fetcher(extra, cache), self.policy.protection.family, at)
+        return Group(members, records, self.policy, self.departed(carry), at)
+
+    def attribution(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = ()):
+        group = self.group(phone, at, carry, extra)
+        return group.members, attribution.attribute(group.records, self.policy, at, group.departed)
+
+    def channel(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = ()):
+        group = self.group(phone, at, carry, extra)
+        return attribution.channel(group.records, self.policy, at)
+
+    # -- disputes ------------------------------------------------------------------------
+    def rulings(self, at: str) -> dict[str, dict]:
+        """dispute id -> its ruling; the first one recorded wins (DSP-FINAL)."""
+        out: dict[str, dict] = {}
+        for record in self.index().fetch("#ruling"):
+            if record["at"] <= at:
+                out.setdefault(record["dispute"], record)
+        return out
+
+    def analyses(self, at: str, carry: Carry, phones_of_interest=None):
+        """Every customer group that a deal, a claim or a report-in touches, analysed (DSP-DETECT).
+        With `phones_of_interest`, only the groups of those phones."""
+        from rotactl import disputes
+
+        index = self.index()
+        if phones_of_interest is None:
+            listed = index.fetch_many(["#deal", "#claim", "#report-in"])
+            seeds = {r["phone"] for key in ("#deal", "#claim") for r in listed[key]
+                     if r.get("phone") and r["at"] <= at}
+            for report in listed["#report-in"]:
+                if report["at"] > at:
+                    continue
+                if report.get("phone"):
+                    seeds.add(report["phone"])
+                else:
+                    seeds.update(index.phones_matching(phones.glob_of(report["mask"])))
+        else:
+            seeds = set(phones_of_interest)
+        keys = set(seeds)
+        for p in seeds:
+            keys.update(phones.masks_of(p))
+        cache = index.fetch_many(keys)
+        rulings = self.rulings(at)
+        done: set[str] = set()
+        out = []
+        for phone in sorted(seeds):
+            if phone in done:
+                continue
+            group = self.group(phone, at, carry, cache=cache)
+            done.update(group.members)
+            out.append(disputes.analyse(group, rulings))
+        return out
 
     def known_customer(self, phone: str) -> bool:
         return bool(self.index().fetch(phone))

@@ -23,7 +23,7 @@ PRESET_NAMES = ("default", "jiuzhou", "carshowroom", "qingdao", "table3", "devel
 
 @dataclass(frozen=True)
 class Knob:
-    type: type | str          # str, int, bool, "time" (HH:MM), "list"
+    type: type | str          # str, int, bool, "time" (HH:MM), "percent" (0–100), "list"
     default: Any
     doc: str
     choices: tuple = ()
@@ -123,6 +123,50 @@ SCHEMA: dict[str, dict[str, Knob]] = {
         "family": K("list", ["spouse", "parent", "child"], "Relations that make two customers one group "
                     "(any of spouse, parent, child, sibling).", rule="ATT-FAMILY"),
     },
+    "splits": {
+        "unaware": K(str, "stage", "Someone unknowingly served and closed another's protected customer: "
+                     "`stage` = by the stage at which it was recognised (SPL-STAGE: before the deposit the "
+                     "original 100, at or after it 50/50, after the contract the closer 100); `ratio` = the "
+                     "fixed share below (SPL-UNAWARE).", ("stage", "ratio"), "SPL-UNAWARE"),
+        "unaware_original": K("percent", 50, "With `unaware = \"ratio\"`: the original owner's percent; the closer "
+                              "gets the rest.", rule="SPL-UNAWARE"),
+        "help_owner": K("percent", 50, "The owner was absent and a helper received and closed the same day: the "
+                        "owner's percent, the helper gets the rest. A later deal by the helper stays 100 with "
+                        "the owner (the help was an obligation).", rule="SPL-HELP"),
+        "designated_absent": K(str, "receiver", "A designated (指名/预约) customer whose salesperson was absent "
+                               "closed the same day by the receiver: `receiver` = the receiver's deal "
+                               "(ATT-DESIGNATED); `help` = split as help (SPL-HELP).",
+                               ("receiver", "help"), "ATT-DESIGNATED"),
+        "helped_owner_closed": K("percent", 0, "A helper received the owner's customer and the owner closed later: "
+                                 "the helper's percent (0 = none; SPL-HELPED-OWNER-CLOSED).",
+                                 rule="SPL-HELPED-OWNER-CLOSED"),
+        "knowing_fine_yuan": K(int, 0, "Someone closed a customer already known to be another's (recognised "
+                               "before they first served them): the original gets 100 and the closer is fined "
+                               "this many yuan (0 = no fine entry).", rule="SPL-KNOWING"),
+    },
+    "channel": {
+        "report_lead_minutes": K(int, 30, "A report-in (报备) claims a customer only if made at least this many "
+                                 "minutes before the arrival.", rule="ATT-REPORT"),
+        "report_valid_days": K(int, 7, "The customer must arrive within this many days of the report-in.",
+                               rule="ATT-REPORT"),
+        "confirm_days": K(int, 30, "An arrival confirmation (到访确认单) keeps the agency's claim this many days "
+                          "after each visit it brought (0 = permanent).", rule="ATT-REPORT"),
+        "inhouse_days": K(int, 7, "A customer who visited the showroom before any valid report is protected "
+                          "against agencies for this many days after that visit; after it, an agency's new "
+                          "report can claim them (0 = no protection).", rule="ATT-INHOUSE"),
+        "called_share": K("percent", 10, "Two agencies reported: one only reported (called), the other toured and "
+                          "came to the deal — the first one's percent.", rule="SPL-AGENCY"),
+        "toured_share": K("percent", 40, "Two agencies reported and toured, one came to the deal — the other one's "
+                          "percent (both came to the deal: 50/50).", rule="SPL-AGENCY"),
+    },
+    "disputes": {
+        "window": K(str, "days", "When a claim on a closed customer must be raised: `days` = within "
+                    "`window_days` after the deal; `contract` = before the contract; `none` = any time. A "
+                    "late claim proposes 100% to the closer.", ("days", "contract", "none"), "DSP-WINDOW"),
+        "window_days": K(int, 3, "With `window = \"days\"`: days after the deal.", rule="DSP-WINDOW"),
+        "house_after_days": K(int, 0, "A dispute not ruled this many days after it arose goes to the house "
+                              "account (公佣) (0 = never).", rule="SPL-HOUSE"),
+    },
 }
 RELATIONS = ("spouse", "parent", "child", "sibling")
 
@@ -161,6 +205,9 @@ def _check(value: Any, knob: Knob) -> str | None:
         bad = [v for v in value if v not in RELATIONS]
         if bad:
             return f"unknown relation {bad[0]!r} (expected some of {', '.join(RELATIONS)})"
+    elif knob.type == "percent":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            return "expected a percent, a whole number from 0 to 100"
     elif knob.type is bool:
         if not isinstance(value, bool):
             return "expected true or false"

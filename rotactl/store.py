@@ -30,7 +30,7 @@ from rotactl.errors import LedgerError
 
 PROSE_KINDS = frozenset({
     "follow-up", "deal", "link", "claim", "report-in", "ruling",
-    "staff-leave", "staff-suspend", "staff-penalize", "penalty", "void",
+    "staff-leave", "staff-suspend", "staff-penalize", "penalty", "void", "fine", "reassign",
 })
 LEDGER = "ledger"
 CHECKPOINTS = "checkpoints"
