@@ -790,9 +790,20 @@ def report(env, period, date):
     office = env.office
     with office.store.lock(exclusive=False):
         at = env.at
-        rows = report_rows(office, period, clock.parse_day(date) if date else at[:10])
+        rows = report_rows(office, period, clock.parse_day(date) if date else at[:10], at)
+    for row in rows:
+        for share in row["shares"]:
+            share["customer"] = env.mask(share["customer"])
+    if env.fmt == "json":
+        env.emit(rows)
+        return
     env.emit(rows, ["staff", "name", "turns", "receptions", "makeups", "forfeits", "passes", "calls",
-                    "deals", "conversion", "fines", "penalties"])
+                    "deals", "conversion", "fines", "credited", "amount", "open", "penalties"])
+    sheet = [share for row in rows for share in row["shares"]]
+    if sheet and env.fmt == "table":
+        click.echo()
+        env.emit(sheet, ["staff", "at", "customer", "stage", "unit", "closer", "share", "amount", "rule",
+                         "status", "dispute"], title="业绩分成 credited shares")
 
 
 @cli.command()

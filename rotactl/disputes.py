@@ -233,7 +233,7 @@ def analyse(group: Group, rulings: dict[str, dict]) -> Analysis:
     def finish(d: dict, raised: str, late: bool) -> dict:
         ruling = rulings.get(d["id"])
         due, deadline = house_due(policy, raised, at)
-        if d.get("deadline") is None:
+        if deadline is not None:        # the manager's deadline, else the claim window's
             d["deadline"] = deadline
         d["raised"] = raised[:16]
         if ruling:

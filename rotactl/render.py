@@ -11,6 +11,9 @@ HEADINGS = {
     "makeups": "补接", "forfeits": "轮空", "passes": "让号", "calls": "来电", "deals": "成交",
     "conversion": "成交率", "fines": "罚款", "penalties": "处罚", "role": "角色", "team": "组",
     "id": "编号", "kind": "类型", "at": "时间", "actor": "操作人", "detail": "内容",
+    "credited": "分成单数", "amount": "分成金额", "open": "争议中", "customer": "客户", "stage": "阶段",
+    "unit": "房号", "closer": "成交人", "share": "比例%", "rule": "规则", "dispute": "争议",
+    "claimants": "主张方", "proposal": "建议分成", "award": "裁决", "deadline": "期限",
 }
 
 
