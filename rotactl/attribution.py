@@ -211,7 +211,7 @@ def channel(records: list[dict], policy, at: str) -> Channel:
     ch = policy.channel
     result = Channel()
     reports = [r for r in records if r["kind"] == "report-in" and r["at"] <= at]
-    if not reports and not any(r["kind"] == "visit" for r in records):
+    if not reports:
         return result
     names = names_by_phone(records)
     inhouse_until = ""

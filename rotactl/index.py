@@ -13,6 +13,7 @@ import json
 import sqlite3
 
 from rotactl.errors import LedgerError
+from rotactl.phones import masks_of
 from rotactl.store import Store
 
 SCHEMA = """
@@ -20,12 +21,14 @@ create table if not exists facts (phone text not null, at text not null, id text
                                   rec text not null, primary key (phone, id));
 create table if not exists files (path text primary key, size integer not null, lines integer not null);
 create table if not exists meta (key text primary key, value text not null);
+create table if not exists masks (mask text not null, at text not null, phone text not null,
+                                  name text not null, primary key (mask, at, phone)) without rowid;
 """
 PHONE_FIELDS = ("phone", "family_of", "other", "mask")
 # Kinds that `disputes` and `report month` list across all history: each such
 # entry is also filed under the key "#KIND", so listing them is one lookup.
 LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign"})
-VERSION = "2"   # bump when the keys change: an index of another version is rebuilt
+VERSION = "4"   # bump when the keys change: an index of another version is rebuilt
 
 
 def phones_of(record: dict) -> set[str]:
@@ -42,7 +45,7 @@ class Index:
         self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
         self.db.executescript(SCHEMA)
         if self._meta("version") != VERSION:
-            self.db.executescript("delete from facts; delete from files; delete from meta;")
+            self.db.executescript("delete from facts; delete from files; delete from meta; delete from masks;")
             self.db.execute("insert into meta values ('version', ?)", (VERSION,))
 
     def _meta(self, key: str) -> str:
@@ -54,7 +57,7 @@ class Index:
         watermark = self._meta("sealed")
         sealed = store.latest_checkpoint() or ""
         known = dict(((p, (s, n)) for p, s, n in self.db.execute("select path, size, lines from files")))
-        rows, files, problems = [], [], []
+        rows, masked, files, problems = [], [], [], []
         for day in store.days(after=watermark):
             for rel in store.day_files(day):
                 size = (store.root / rel).stat().st_size
@@ -68,6 +71,10 @@ class Index:
                     if entry.line > start:
                         text = json.dumps(entry.record, ensure_ascii=False)
                         rows += [(p, entry.at, entry.id, text) for p in phones_of(entry.record)]
+                        if entry.kind in ("visit", "call") and entry.record.get("phone"):
+                            phone = entry.record["phone"]
+                            masked += [(m, entry.at, phone, entry.record.get("name", ""))
+                                       for m in masks_of(phone)]
                 files.append((rel, size, scan.lines))
         if problems:
             raise LedgerError(problems)
@@ -76,6 +83,7 @@ class Index:
         with self.db:
             self.db.execute("begin")
             self.db.executemany("insert or ignore into facts values (?, ?, ?, ?)", rows)
+            self.db.executemany("insert or ignore into masks values (?, ?, ?, ?)", masked)
             self.db.executemany("insert or replace into files values (?, ?, ?)", files)
             self.db.execute("insert or replace into meta values ('sealed', ?)", (max(sealed, watermark),))
 
@@ -95,7 +103,9 @@ class Index:
                 out[phone].append(json.loads(rec))
         return out
 
-    def phones_matching(self, pattern: str) -> list[str]:
-        """Stored phones matching a GLOB pattern (e.g. '+86 139????0001' for a masked report-in)."""
-        return [p for (p,) in self.db.execute("select distinct phone from facts where phone glob ?", (pattern,))
-                if "*" not in p]
+    def phones_masked_as(self, mask: str, name: str, after: str, until: str) -> list[str]:
+        """The phones a masked report-in ("+86 139****0001") could stand for: registered under
+        that name with a visit or call between `after` and `until`."""
+        return [p for (p,) in self.db.execute(
+            "select distinct phone from masks where mask = ? and at > ? and at <= ? and name = ?",
+            (mask, after, until, name))]

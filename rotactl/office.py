@@ -93,12 +93,12 @@ class Office:
     def departed(self, carry: Carry) -> dict:
         return {sid: (m.left, m.reassign_to) for sid, m in carry.roster.items() if m.left}
 
-    def group(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = (), cache=None):
+    def group(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = (), cache=None, departed=None):
         """The customer group of `phone` with its facts, ready for the pure rules."""
         from rotactl.disputes import Group
 
         members, records = attribution.group(phone, self._fetcher(extra, cache), self.policy.protection.family, at)
-        return Group(members, records, self.policy, self.departed(carry), at)
+        return Group(members, records, self.policy, self.departed(carry) if departed is None else departed, at)
 
     def attribution(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = ()):
         group = self.group(phone, at, carry, extra)
@@ -133,7 +133,9 @@ class Office:
                 if report.get("phone"):
                     seeds.add(report["phone"])
                 else:
-                    seeds.update(index.phones_matching(phones.glob_of(report["mask"])))
+                    until = clock.add_days(report["at"][:10], self.policy.channel.report_valid_days + 1)
+                    seeds.update(index.phones_masked_as(report["mask"], report.get("name", ""), report["at"],
+                                                        until))
         else:
             seeds = set(phones_of_interest)
         keys = set(seeds)
@@ -141,12 +143,13 @@ class Office:
             keys.update(phones.masks_of(p))
         cache = index.fetch_many(keys)
         rulings = self.rulings(at)
+        departed = self.departed(carry)
         done: set[str] = set()
         out = []
         for phone in sorted(seeds):
             if phone in done:
                 continue
-            group = self.group(phone, at, carry, cache=cache)
+            group = self.group(phone, at, carry, cache=cache, departed=departed)
             done.update(group.members)
             out.append(disputes.analyse(group, rulings))
         return out

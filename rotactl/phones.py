@@ -54,11 +54,6 @@ def masks_of(stored: str) -> list[str]:
     return [f"{cc} {digits[:a]}{'*' * (11 - a - b)}{digits[-b:]}" for a, b in MASK_FORMS]
 
 
-def glob_of(mask_key: str) -> str:
-    """A SQLite GLOB pattern for the stored phones a mask key could stand for."""
-    return mask_key.replace("*", "?")
-
-
 def parse_reported(raw: str, region: str) -> tuple[str, str]:
     """A report-in's phone: (full stored phone, "") or ("", mask key) for a masked one."""
     text = (raw or "").strip().replace(" ", "").replace("-", "")
