@@ -11,6 +11,7 @@ import getpass
 import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -137,6 +138,15 @@ def writing(env: Env):
     return env.office.store.lock(exclusive=True)
 
 
+@contextmanager
+def writing_day(env: Env):
+    """The prologue of a writing command: hold the lock, refuse a closed day, replay today up to --at."""
+    with writing(env):
+        at = env.at
+        env.office.guard_open(at)
+        yield at, env.office.day(at)
+
+
 # -- init ------------------------------------------------------------------------------
 
 @cli.command()
@@ -176,10 +186,7 @@ def staff_add(env, sid, name, role, team, trainee):
     if not STAFF_ID.fullmatch(sid):
         raise UsageError(f"staff id '{sid}' may not contain spaces or any of : | , ; = \\")
     name = nonempty(name, "--name")
-    with writing(env):
-        at = env.at
-        env.office.guard_open(at)
-        day = env.office.day(at)
+    with writing_day(env) as (at, day):
         if sid in day.carry.roster:
             raise DomainError(f"staff '{sid}' already exists ({day.carry.roster[sid].name})")
         env.office.write([base(env, "staff-add", at, staff=sid, name=name, role=role, team=team,
@@ -207,10 +214,7 @@ def staff_list(env):
 @pass_env
 def staff_leave(env, sid, reassign_to):
     """A person leaves; their customers return to the pool or go to --reassign-to."""
-    with writing(env):
-        at = env.at
-        env.office.guard_open(at)
-        day = env.office.day(at)
+    with writing_day(env) as (at, day):
         need_manager(env, day)
         need_staff(day, sid)
         if reassign_to:
@@ -226,10 +230,7 @@ def staff_leave(env, sid, reassign_to):
 @pass_env
 def staff_suspend(env, sid, days, reason):
     """停牌: out of the rotation now and through the N following days (PEN-SUSPEND)."""
-    with writing(env):
-        at = env.at
-        env.office.guard_open(at)
-        day = env.office.day(at)
+    with writing_day(env) as (at, day):
         need_manager(env, day)
         need_staff(day, sid)
         env.office.write([base(env, "staff-suspend", at, staff=sid, days=days, reason=reason,
@@ -247,10 +248,7 @@ def staff_penalize(env, sid, half_rotation, days, reason):
     """Half rotation for N days: now and through the N following days (PEN-HALF)."""
     if not half_rotation:
         raise UsageError("say which penalty: --half-rotation")
-    with writing(env):
-        at = env.at
-        env.office.guard_open(at)
-        day = env.office.day(at)
+    with writing_day(env) as (at, day):
         need_manager(env, day)
         need_staff(day, sid, rotation=True)
         until = clock.add_days(at[:10], days)
@@ -266,10 +264,7 @@ def staff_penalize(env, sid, half_rotation, days, reason):
 @pass_env
 def check_in(env, sids):
     """Staff arrive, in the order given; they join today's order (ORD-*)."""
-    with writing(env):
-        at = env.at
-        env.office.guard_open(at)
-        day = env.office.day(at)
+    with writing_day(env) as (at, day):
         for sid in sids:
             need_staff(day, sid)
         already = [s for s in sids if day.person(s).checked_in]
@@ -282,10 +277,7 @@ def check_in(env, sids):
 
 
 def _presence_command(env, sid: str, kind: str, check, **fields):
-    with writing(env):
-        at = env.at
-        env.office.guard_open(at)
-        day = env.office.day(at)
+    with writing_day(env) as (at, day):
         need_staff(day, sid)
         check(day, day.person(sid))
         env.office.write([base(env, kind, at, staff=sid, **fields)])
@@ -343,10 +335,7 @@ def pass_(env, sid, queue):
     from rotactl import rotation
     from rotactl.floor import encode_skipped
 
-    with writing(env):
-        at = env.at
-        env.office.guard_open(at)
-        day = env.office.day(at)
+    with writing_day(env) as (at, day):
         need_staff(day, sid, rotation=True)
         decision = rotation.decide_pass(day, sid, queue)
         penalty = rotation.pass_penalty(day, sid, at)
@@ -403,10 +392,7 @@ def register(env, name, phone, queue, designated, referred_by, family_of, relati
     if bool(family_of) != bool(relation):
         raise UsageError("--family-of and --relation go together")
     office = env.office
-    with writing(env):
-        at = env.at
-        office.guard_open(at)
-        day = office.day(at)
+    with writing_day(env) as (at, day):
         for sid in (designated, to, *absent):
             if sid:
                 need_staff(day, sid, rotation=sid != to)
@@ -463,10 +449,7 @@ def handover(env, ref, taker):
     from rotactl.floor import encode_skipped
 
     office = env.office
-    with writing(env):
-        at = env.at
-        office.guard_open(at)
-        day = office.day(at)
+    with writing_day(env) as (at, day):
         need_staff(day, taker)
         if ref.startswith("e") and ref in day.receptions:
             reception = day.receptions[ref]
@@ -507,10 +490,7 @@ def _known(env, raw: str) -> str:
 def follow_up(env, phone, by, note):
     """A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."""
     office = env.office
-    with writing(env):
-        at = env.at
-        office.guard_open(at)
-        day = office.day(at)
+    with writing_day(env) as (at, day):
         need_staff(day, by)
         key = _known(env, phone)
         written = office.write([base(env, "follow-up", at, phone=key, staff=by, note=note)])[0]
@@ -527,10 +507,7 @@ def follow_up(env, phone, by, note):
 def link(env, phone, other, relation):
     """Record that two customers are family (ATT-FAMILY)."""
     office = env.office
-    with writing(env):
-        at = env.at
-        office.guard_open(at)
-        day = office.day(at)
+    with writing_day(env) as (at, day):
         a, b = env.phone(phone), env.phone(other)
         if a == b:
             raise DomainError("a customer cannot be linked to themselves")
@@ -553,10 +530,7 @@ def deal(env, phone, by, stage, unit, amount, agency):
     from rotactl import attribution, disputes
 
     office = env.office
-    with writing(env):
-        at = env.at
-        office.guard_open(at)
-        day = office.day(at)
+    with writing_day(env) as (at, day):
         need_staff(day, by)
         key = _known(env, phone)
         amount_text = "" if amount is None else (f"{amount:.2f}".rstrip("0").rstrip("."))
@@ -637,10 +611,7 @@ def report_in(env, agency, agent, name, phone, expect):
 def claim(env, phone, by, note):
     """A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT)."""
     office = env.office
-    with writing(env):
-        at = env.at
-        office.guard_open(at)
-        day = office.day(at)
+    with writing_day(env) as (at, day):
         key = _known(env, phone)
         party = {"staff": by}
         if by not in day.carry.roster:
@@ -666,10 +637,7 @@ def claim(env, phone, by, note):
 def reassign(env, phone, taker, reason):
     """Manager: the customer complained and asked for someone else (ATT-COMPLAINT)."""
     office = env.office
-    with writing(env):
-        at = env.at
-        office.guard_open(at)
-        day = office.day(at)
+    with writing_day(env) as (at, day):
         need_manager(env, day)
         need_staff(day, taker)
         key = _known(env, phone)
@@ -737,10 +705,7 @@ def resolve_dispute(env, dispute_ref, awards, house, reason):
     if award and sum(award.values()) != 100:
         raise UsageError(f"the awards sum to {sum(award.values())}, not 100")
     office = env.office
-    with writing(env):
-        at = env.at
-        office.guard_open(at)
-        day = office.day(at)
+    with writing_day(env) as (at, day):
         need_manager(env, day)
         found = next((d for d in _all_disputes(env, at, day.carry) if d["id"] == dispute_ref), None)
         if found is None:

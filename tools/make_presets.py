@@ -30,6 +30,11 @@ PRESETS = {
         "penalties": {
             "no_deal_week_half": (True, "no deal in a week → half rotation next week (九州名座 12)"),
         },
+        "splits": {
+            "designated_absent": ("help", "电话邀约客户,客户能报上业务员名字,但是未能由该业务员本人接待的,该客户成交后,"
+                                  "业绩五五分成 (九州名座 2)"),
+            "help_owner": (50, "五五分成"),
+        },
     }),
     "carshowroom": ("carshowroom — 客户接待管理制度 (销售顾问售车)", "seeds/000: 客户接待管理制度.", {
         "office": {"name": ("示例汽车展厅", "")},
