@@ -77,8 +77,10 @@ def group(phone: str, fetch: Callable[[str], Iterable[dict]], family: list[str],
 
 def _period(policy, source: str) -> int:
     p = policy.protection
-    return {"visit": p.visit_days, "call": p.call_days, "deposit": p.deposit_days,
-            "contract": p.contract_days}.get(source, p.visit_days)
+    return getattr(p, f"{source}_days", p.visit_days) if source in PERIOD_SOURCES else p.visit_days
+
+
+PERIOD_SOURCES = frozenset({"visit", "call", "deposit", "contract"})
 
 
 def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[str, str]]) -> Attribution:
@@ -213,7 +215,9 @@ def channel(records: list[dict], policy, at: str) -> Channel:
     reports = [r for r in records if r["kind"] == "report-in" and r["at"] <= at]
     if not reports:
         return result
-    names = names_by_phone(records)
+    names = names_by_phone(records) if any(r.get("mask") for r in reports) else {}
+    window = {r["id"]: (clock.add_minutes(r["at"], ch.report_lead_minutes),
+                        clock.add_days(r["at"][:10], ch.report_valid_days)) for r in reports}
     inhouse_until = ""
     for visit in records:
         if visit["at"] > at:
@@ -229,8 +233,7 @@ def channel(records: list[dict], policy, at: str) -> Channel:
         else:
             result.agency = result.until = result.since = None
         valid = [r for r in reports
-                 if clock.minutes_between(r["at"], visit["at"]) >= ch.report_lead_minutes
-                 and day <= clock.add_days(r["at"][:10], ch.report_valid_days)
+                 if window[r["id"]][0] <= visit["at"] and day <= window[r["id"]][1]
                  and (not inhouse_until or (day > inhouse_until and r["at"][:10] > result.first_arrival["at"][:10]))
                  and report_matches(r, visit["phone"], names.get(visit["phone"], set()) | {visit.get("name")})]
         for report in sorted(valid, key=lambda r: (r["at"], r["id"])):

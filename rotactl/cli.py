@@ -541,9 +541,9 @@ def deal(env, phone, by, stage, unit, amount, agency):
         analysis = disputes.analyse(group, office.rulings(at))
         credit = analysis.credits.get(written["id"], {})
         fine = office.policy.splits.knowing_fine_yuan
-        if credit.get("rule") == "SPL-KNOWING" and fine and credit.get("status") != "ruled" and \
-                next((d for d in analysis.disputes if d["id"] == credit["dispute"]), {}).get("raised", "") \
-                == at[:16]:
+        # SPL-KNOWING: the fine is decided once, by the deal that raises the collision
+        if fine and credit.get("rule") == "SPL-KNOWING" and \
+                credit.get("dispute") == disputes.dispute_id("staff", written["id"]):
             office.write([base(env, "fine", at, staff=by, fine=str(fine), rule="SPL-KNOWING", ref=written["id"],
                                reason="知情接触他人客户并成交")])
     env.emit({"entry": written["id"], "customer": env.mask(key), "by": by, "stage": stage, "unit": unit or None,
@@ -808,7 +808,7 @@ def log(env, since, kind):
         if kind and record["kind"] != kind:
             continue
         row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash") and not k.startswith("_")}
-        for f in ("phone", "family_of", "referred_by", "other"):
+        for f in ("phone", "family_of", "referred_by", "other", "mask"):
             if f in row:
                 row[f] = env.mask(row[f])
         rows.append(row)

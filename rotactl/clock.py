@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from rotactl.errors import UsageError
@@ -38,10 +39,12 @@ def day_of(at: str) -> str:
     return at[:10]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def add_days(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def add_minutes(at: str, minutes: int) -> str:
     return (dt.datetime.fromisoformat(at) + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S")
 

@@ -249,25 +249,25 @@ def analyse(group: Group, rulings: dict[str, dict]) -> Analysis:
     for episode in eps:
         if episode.refunded:
             continue
-        owner = group.owner_before(episode.first).owner
+        before = group.owner_before(episode.first)
+        owner = before.owner
         for deal in episode.deals:
             credits[deal["id"]] = {"split": {episode.closer: 100}, "rule": "SPL-OWNER", "status": "",
                                    "dispute": None}
         if owner is None or owner == episode.closer:
+            share = policy.splits.helped_owner_closed
             helpers = [r for r in group.records if r["kind"] in ("visit", "call") and r["at"] < episode.first["at"]
                        and r.get("claim") == episode.closer and r.get("receiver") not in ("", episode.closer)
-                       and r.get("rule") in HELP_RULES]
-            share = policy.splits.helped_owner_closed
-            if helpers and share:                                            # SPL-HELPED-OWNER-CLOSED
+                       and r.get("rule") in HELP_RULES] if share else []
+            if helpers:                                                      # SPL-HELPED-OWNER-CLOSED
                 for deal in episode.deals:
                     credits[deal["id"]].update(split=split(helpers[-1]["receiver"], share, episode.closer),
                                                rule="SPL-HELPED-OWNER-CLOSED")
             continue
         proposal, rule, raised, late = staff_proposal(group, episode, owner)
-        claim = group.owner_before(episode.first)
         d = {"id": dispute_id("staff", episode.first["id"]), "kind": "staff", "customer": episode.phone,
              "closer": episode.closer, "stage": episode.stage,
-             "claimants": [{"party": owner, "basis": _basis(claim), "since": (claim.since or "")[:16]},
+             "claimants": [{"party": owner, "basis": _basis(before), "since": (before.since or "")[:16]},
                            {"party": episode.closer, "basis": episode.stage,
                             "since": episode.first["at"][:16]}],
              "proposal": proposal, "rule": rule, "deadline": _window_deadline(policy, episode)}

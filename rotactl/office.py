@@ -70,8 +70,9 @@ class Office:
             self._index.refresh()
         return self._index
 
-    def _fetcher(self, extra: tuple[dict, ...] = (), cache: dict | None = None):
-        """fetch(phone): every fact filed under the phone or under its masks (masked report-ins)."""
+    def _fetcher(self, extra: tuple[dict, ...] = (), cache: dict | None = None, reported: set | None = None):
+        """fetch(phone): every fact filed under the phone or under its masks (masked report-ins).
+        `reported`, when known, is the set of masks some report-in carries: others are not looked up."""
         from rotactl.index import phones_of
 
         index = self.index()
@@ -86,27 +87,26 @@ class Office:
         def fetch(p: str) -> list[dict]:
             found = lookup(p)
             for key in phones.masks_of(p):
-                found = found + [r for r in lookup(key) if r["kind"] == "report-in"]
+                if reported is None or key in reported:
+                    found = found + [r for r in lookup(key) if r["kind"] == "report-in"]
             return found + [r for r in extra if p in phones_of(r)]
         return fetch
 
     def departed(self, carry: Carry) -> dict:
         return {sid: (m.left, m.reassign_to) for sid, m in carry.roster.items() if m.left}
 
-    def group(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = (), cache=None, departed=None):
+    def group(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = (), cache=None, departed=None,
+              reported=None):
         """The customer group of `phone` with its facts, ready for the pure rules."""
         from rotactl.disputes import Group
 
-        members, records = attribution.group(phone, self._fetcher(extra, cache), self.policy.protection.family, at)
+        fetch = self._fetcher(extra, cache, reported)
+        members, records = attribution.group(phone, fetch, self.policy.protection.family, at)
         return Group(members, records, self.policy, self.departed(carry) if departed is None else departed, at)
 
     def attribution(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = ()):
         group = self.group(phone, at, carry, extra)
         return group.members, attribution.attribute(group.records, self.policy, at, group.departed)
-
-    def channel(self, phone: str, at: str, carry: Carry, extra: tuple[dict, ...] = ()):
-        group = self.group(phone, at, carry, extra)
-        return attribution.channel(group.records, self.policy, at)
 
     # -- disputes ------------------------------------------------------------------------
     def rulings(self, at: str) -> dict[str, dict]:
@@ -123,8 +123,10 @@ class Office:
         from rotactl import disputes
 
         index = self.index()
+        listed = index.fetch_many(["#deal", "#claim", "#report-in"] if phones_of_interest is None
+                                  else ["#report-in"])
+        reported = {r["mask"] for r in listed["#report-in"] if r.get("mask")}
         if phones_of_interest is None:
-            listed = index.fetch_many(["#deal", "#claim", "#report-in"])
             seeds = {r["phone"] for key in ("#deal", "#claim") for r in listed[key]
                      if r.get("phone") and r["at"] <= at}
             for report in listed["#report-in"]:
@@ -138,10 +140,15 @@ class Office:
                                                         until))
         else:
             seeds = set(phones_of_interest)
-        keys = set(seeds)
-        for p in seeds:
-            keys.update(phones.masks_of(p))
-        cache = index.fetch_many(keys)
+        cache: dict[str, list[dict]] = {}
+        todo = set(seeds)
+        while todo:        # fetch the seeds, then the relatives their links name, in batches
+            keys = set(todo)
+            for p in todo:
+                keys.update(m for m in phones.masks_of(p) if m in reported)
+            cache.update(index.fetch_many(keys - cache.keys()))
+            todo = {p for key in todo for r in cache[key] for link in attribution.links_in(r)
+                    for p in link[:2]} - cache.keys()
         rulings = self.rulings(at)
         departed = self.departed(carry)
         done: set[str] = set()
@@ -149,7 +156,7 @@ class Office:
         for phone in sorted(seeds):
             if phone in done:
                 continue
-            group = self.group(phone, at, carry, cache=cache, departed=departed)
+            group = self.group(phone, at, carry, cache=cache, departed=departed, reported=reported)
             done.update(group.members)
             out.append(disputes.analyse(group, rulings))
         return out

@@ -7,6 +7,7 @@ parsed; replay never needs it.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from rotactl.errors import DomainError, UsageError
@@ -46,12 +47,13 @@ def mask(stored: str | None, reveal: bool = False) -> str | None:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def masks_of(stored: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def masks_of(stored: str) -> tuple[str, ...]:
     """The mask keys a report-in of this phone could carry: "+86 139****0001", "+86 1390**00001"."""
     cc, _sep, digits = stored.partition(" ")
     if len(digits) != 11:
-        return []
-    return [f"{cc} {digits[:a]}{'*' * (11 - a - b)}{digits[-b:]}" for a, b in MASK_FORMS]
+        return ()
+    return tuple(f"{cc} {digits[:a]}{'*' * (11 - a - b)}{digits[-b:]}" for a, b in MASK_FORMS)
 
 
 def parse_reported(raw: str, region: str) -> tuple[str, str]:

@@ -47,7 +47,11 @@ def pairs(data: dict, zh: bool = True) -> str:
 
 def emit(data, fmt: str, columns: list[str] | None = None, title: str = "", zh: bool = True) -> None:
     if fmt == "json":
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        if isinstance(data, list):   # one element per line: readable, and the C encoder for long lists
+            body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in data)
+            sys.stdout.write(f"[\n{body}\n]\n" if data else "[]\n")
+        else:
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return
     if fmt == "csv":
         rows = data if isinstance(data, list) else [data]
