@@ -101,7 +101,13 @@ def episodes(records: list[dict], at: str) -> list[Episode]:
 class Analysis:
     disputes: list[dict]
     credits: dict[str, dict]      # deal entry id -> {"split", "rule", "status", "dispute"}
-    channel: Channel
+
+
+def credits_party(record: dict, party: str) -> bool:
+    """A registration that claims the customer for `party`, or a deal `party` closed."""
+    if record["kind"] in ("visit", "call"):
+        return record.get("claim") == party
+    return record["kind"] == "deal" and record.get("staff") == party
 
 
 class Group:
@@ -117,21 +123,14 @@ class Group:
     def owner_before(self, record: dict):
         return attribute(self.before(record), self.policy, record["at"], self.departed)
 
-    def claimed_phones(self, party: str, until: str) -> set[str]:
-        return {r["phone"] for r in self.records
-                if r["at"] <= until and r.get("phone") and (
-                    (r["kind"] in ("visit", "call") and r.get("claim") == party)
-                    or (r["kind"] == "deal" and r.get("staff") == party))}
-
     def recognised_at(self, phone: str, owner: str) -> str | None:
         """When the facts first tied `phone` to the owner's claim: at once for the same phone,
         else when family links joined them, or at the owner's claim entry, whichever is first."""
-        owned = self.claimed_phones(owner, self.at)
+        theirs = [r for r in self.records if r["at"] <= self.at and r.get("phone") and credits_party(r, owner)]
+        owned = {r["phone"] for r in theirs}
         moments = [r["at"] for r in self.records if r["kind"] == "claim" and r.get("staff") == owner]
         if phone in owned:
-            moments.append(min(r["at"] for r in self.records if r.get("phone") == phone and (
-                (r["kind"] in ("visit", "call") and r.get("claim") == owner)
-                or (r["kind"] == "deal" and r.get("staff") == owner))))
+            moments.append(min(r["at"] for r in theirs if r["phone"] == phone))
         parent: dict[str, str] = {}
 
         def root(x: str) -> str:
@@ -322,7 +321,7 @@ def analyse(group: Group, rulings: dict[str, dict]) -> Analysis:
             for deal in episode.deals:
                 if credits.get(deal["id"], {}).get("status") != "ruled":
                     credits[deal["id"]] = _credit(d)
-    return Analysis(disputes, credits, ch)
+    return Analysis(disputes, credits)
 
 
 def _basis(att) -> str:

@@ -32,7 +32,8 @@ def credited_deals(office, deals: list[dict], at: str) -> list[dict]:
         credits.update(analysis.credits)
     rows = []
     for deal in deals:
-        credit = credits.get(deal["id"], {"split": {}, "rule": "", "status": "refunded", "dispute": None})
+        credit = credits.get(deal["id"]) or {"split": {deal.get("staff", ""): 0}, "rule": "",
+                                             "status": "refunded", "dispute": None}
         amount = float(deal.get("amount") or 0)
         for party, pct in credit["split"].items():
             rows.append({"staff": party, "deal": deal["id"], "at": deal["at"][:16], "customer": deal["phone"],
@@ -40,11 +41,6 @@ def credited_deals(office, deals: list[dict], at: str) -> list[dict]:
                          "unit": deal.get("unit", ""), "share": pct, "amount": round(amount * pct / 100, 2),
                          "rule": credit["rule"], "status": credit["status"] or "settled",
                          "dispute": credit["dispute"]})
-        if not credit["split"]:
-            rows.append({"staff": deal.get("staff", ""), "deal": deal["id"], "at": deal["at"][:16],
-                         "customer": deal["phone"], "closer": deal.get("staff", ""), "stage": deal.get("stage"),
-                         "unit": deal.get("unit", ""), "share": 0, "amount": 0.0, "rule": "",
-                         "status": "refunded", "dispute": None})
     return rows
 
 
@@ -79,16 +75,15 @@ def report_rows(office, period: str, date: str, at: str | None = None) -> list[d
         row.update({f: getattr(stat, f) for f in FIELDS})
         row["conversion"] = round(stat.deals / stat.receptions, 3) if stat.receptions else 0.0
         row["penalties"] = stat.penalties
-        mine = shares.pop(sid, [])
-        row["credited"] = round(sum(r["share"] for r in mine) / 100, 2)
-        row["amount"] = round(sum(r["amount"] for r in mine), 2)
-        row["open"] = sum(1 for r in mine if r["status"] in ("open", "late"))
-        row["shares"] = mine
-        rows.append(row)
+        rows.append({**row, **_credited(shares.pop(sid, []))})
     for party, mine in sorted(shares.items()):   # the house account, agencies named in a ruling, …
         rows.append({"staff": party, "name": "公佣" if party == "house" else "", **{f: 0 for f in FIELDS},
-                     "conversion": 0.0, "penalties": [],
-                     "credited": round(sum(r["share"] for r in mine) / 100, 2),
-                     "amount": round(sum(r["amount"] for r in mine), 2),
-                     "open": sum(1 for r in mine if r["status"] in ("open", "late")), "shares": mine})
+                     "conversion": 0.0, "penalties": [], **_credited(mine)})
     return rows
+
+
+def _credited(mine: list[dict]) -> dict:
+    """A person's payroll columns from their shares."""
+    return {"credited": round(sum(r["share"] for r in mine) / 100, 2),
+            "amount": round(sum(r["amount"] for r in mine), 2),
+            "open": sum(1 for r in mine if r["status"] in ("open", "late")), "shares": mine}
