@@ -1,20 +1,16 @@
-"""Phone numbers: normalised once, at write time, and masked for display.
+"""Phone numbers typed by a person: normalised once, at write time.
 
 Stored form: "+CC NATIONAL" (e.g. "+86 13900000001") — canonical, readable in a
-spreadsheet, and maskable without the phone library. The library
-(phonenumberslite) is imported only when a number typed by a person must be
-parsed; replay never needs it.
+spreadsheet, and maskable without the phone library (`rotactl.core.phones`). The
+library (phonenumberslite) is imported only here, on the write path.
 """
 from __future__ import annotations
 
-import functools
 import re
 
+from rotactl.core.phones import MASK_FORMS, mask, masks_of, national  # noqa: F401 (the shell's one import)
 from rotactl.errors import DomainError, UsageError
 
-# A report-in may hide the middle of the number (报备 "前三后四"): first 3 + last 4
-# or first 4 + last 5 digits of an 11-digit national number, `*` (or x) between.
-MASK_FORMS = ((3, 4), (4, 5))
 _MASKED = re.compile(r"(\d+)[*xX＊]+(\d+)")
 
 
@@ -31,29 +27,6 @@ def normalise(raw: str, region: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise DomainError(f"'{raw}' is not a valid phone number for region {region}")
     return f"+{number.country_code} {phonenumbers.national_significant_number(number)}"
-
-
-def national(stored: str) -> str:
-    return stored.split(" ", 1)[-1]
-
-
-def mask(stored: str | None, reveal: bool = False) -> str | None:
-    """First 3 and last 4 digits of the national number, `*` between: 139****0001."""
-    if not stored:
-        return None
-    digits = national(stored)
-    if reveal or len(digits) <= 7:
-        return digits
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def masks_of(stored: str) -> tuple[str, ...]:
-    """The mask keys a report-in of this phone could carry: "+86 139****0001", "+86 1390**00001"."""
-    cc, _sep, digits = stored.partition(" ")
-    if len(digits) != 11:
-        return ()
-    return tuple(f"{cc} {digits[:a]}{'*' * (11 - a - b)}{digits[-b:]}" for a, b in MASK_FORMS)
 
 
 def parse_reported(raw: str, region: str) -> tuple[str, str]:

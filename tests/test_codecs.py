@@ -3,7 +3,7 @@ import string
 import pytest
 from hypothesis import given, strategies as st
 
-from rotactl import codecs
+from rotactl.store import codecs
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x00"),
                min_size=1, max_size=20)

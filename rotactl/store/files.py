@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rotactl import codecs
+from rotactl.store import codecs
 from rotactl.errors import LedgerError
 
 PROSE_KINDS = frozenset({
@@ -38,7 +38,7 @@ LOCAL = ".rotactl"
 
 
 @dataclass
-class Entry:
+class Line:
     """A decoded ledger line: the record and where it sits."""
 
     record: codecs.Record
@@ -64,7 +64,7 @@ class Entry:
 @dataclass
 class FileScan:
     path: str
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Line] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     size: int = 0
     lines: int = 0
@@ -123,7 +123,7 @@ def scan_text(rel: str, data: bytes) -> FileScan:
             scan.problems.append(f"{rel}:{number}: duplicate entry id {record['id']}")
         seen.add(record["id"])
         scan.heads[writer] = record["hash"]
-        scan.entries.append(Entry(record, rel, number))
+        scan.entries.append(Line(record, rel, number))
     return scan
 
 
@@ -182,8 +182,8 @@ class Store:
                 out.append(rel)
         return out
 
-    def read_day(self, day: str, strict: bool = True) -> list[Entry]:
-        entries: list[Entry] = []
+    def read_day(self, day: str, strict: bool = True) -> list[Line]:
+        entries: list[Line] = []
         problems: list[str] = []
         for rel in self.day_files(day):
             scan = self.scan(rel)
@@ -237,8 +237,14 @@ class Store:
         stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(now_us // 1_000_000))
         return f"e{stamp}{now_us % 1_000_000:06d}-{secrets.token_hex(3)}"
 
+    def new_id(self, at: str, kind: str) -> str:
+        """A fresh entry id for an entry of this kind at this time, later than any in its file, so
+        that the rules can name it (dispute ids) before it is appended (the caller holds the lock)."""
+        return self._new_id(max((e.id for e in self.scan(partition(at, kind)).entries), default=""))
+
     def append(self, records: list[dict]) -> list[codecs.Record]:
-        """Append entries (the caller holds the lock); returns them as written."""
+        """Append entries (the caller holds the lock); returns them as written. A record that
+        carries an id (from `new_id`) keeps it."""
         writer = self.writer()
         tails: dict[str, tuple[str, str]] = {}  # file -> (this writer's head hash, last id)
         lines: dict[str, list[str]] = {}
@@ -252,8 +258,8 @@ class Store:
                     raise LedgerError(scan.problems + ["writes are refused until `rotactl check` passes"])
                 tails[rel] = (scan.heads.get(writer, ""), max((e.id for e in scan.entries), default=""))
             prev, last_id = tails[rel]
-            record = {"id": self._new_id(last_id), **{k: v for k, v in record.items() if k != "id"},
-                      "writer": writer}
+            record = {"id": record.get("id") or self._new_id(last_id),
+                      **{k: v for k, v in record.items() if k != "id"}, "writer": writer}
             if prev:
                 record["prev"] = prev
             record["hash"] = codecs.entry_hash(prev, record)
@@ -314,6 +320,22 @@ class Store:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             rel = path.relative_to(self.root).as_posix()
             raise LedgerError([f"{rel}:1: unreadable checkpoint ({exc})"]) from None
+
+    def seal(self, day: str, now: str, actor: str, state: dict) -> None:
+        """Write the day's checkpoint: each file's size, lines and chain heads, and the carried state."""
+        import tomli_w
+
+        files = {}
+        for rel in self.day_files(day):
+            scan = self.scan(rel)
+            if scan.problems:
+                raise LedgerError(scan.problems)
+            files[rel] = {"size": scan.size, "lines": scan.lines, "heads": dict(scan.heads)}
+        head = (f"# rotactl checkpoint: {day} closed by rollover. Do not edit: "
+                "`rotactl check` verifies it against the ledger.\n") if files else \
+            "# rotactl checkpoint (no entries that day)\n"
+        body = {"day": day, "closed_at": now, "closed_by": actor, "files": files, "state": state}
+        self.write_checkpoint(day, head + tomli_w.dumps(body))
 
     def write_checkpoint(self, day: str, text: str) -> None:
         path = self.checkpoint_path(day)

@@ -1,17 +1,18 @@
 """Who receives a new lead: a pure function of the day's floor state.
 
-`decide` reads the state (floor.Day), the lead, and what attribution knows of
+`decide` reads the state (`state.Day`), the lead, and what attribution knows of
 the customer (Context), and returns a Decision naming the receiver, whether it
 counted, the rule that decided, and the outcome for everyone passed over. The
-shell records the Decision as an entry; replay applies it (floor.apply).
+decision is recorded in the entry; replay applies it (`replay.apply`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rotactl import clock
+from rotactl.core import dates, rules
+from rotactl.core.entries import Skip
+from rotactl.core.state import Day, Queue
 from rotactl.errors import DomainError
-from rotactl.floor import Day, Queue
 
 NONCUSTOMER_KINDS = ("vendor", "press", "peer", "survey")
 
@@ -43,7 +44,7 @@ class Decision:
     receiver: str | None
     counted: bool
     rule: str
-    skipped: list[dict] = field(default_factory=list)
+    skipped: tuple[Skip, ...] = ()
     claim: str = ""       # whom this registration credits (ATT-FIRST …); "" = claims nothing
     takeover: bool = False  # the claim replaces a protected owner (CNT-UNSIGNED = rotation)
     turn: str = ""        # "walk" | "makeup" | "" — how the receiver's turn was used
@@ -54,38 +55,45 @@ def is_customer(lead: Lead, policy) -> bool:
 
 
 def after_hours(at: str, policy) -> bool:
-    return not (policy.office.opening <= clock.hhmm(at) < policy.office.closing)
+    return not (policy.office.opening <= dates.hhmm(at) < policy.office.closing)
+
+
+class NobodyAvailable(DomainError):
+    """ROT-NOBODY: nobody can take the lead; the message says who is where."""
+
+    def __init__(self, day: Day, queue: str):
+        self.where = [f"{sid} {day.status(sid, queue)}" for sid in day.queue(queue).seq]
+        super().__init__("nobody can take the lead (" + (", ".join(self.where) or "nobody checked in") + ")")
 
 
 # -- walking the order -----------------------------------------------------------
 
-def _skip(sid: str, outcome: str, rule: str) -> dict:
-    return {"staff": sid, "outcome": outcome, "rule": rule}
+_skip = Skip
 
 
-def _official_outcome(day: Day, q: Queue, sid: str) -> dict:
+def _official_outcome(day: Day, q: Queue, sid: str) -> Skip:
     """ROT-OFFICIAL: a make-up, at most `official_makeups_per_round` a round."""
     skips = day.policy.skips
     if skips.official != "make-up":
-        return _skip(sid, "forfeit", "ROT-OFFICIAL")
+        return _skip(sid, "forfeit", rules.ROT_OFFICIAL)
     rnd, count = q.official.get(sid, (q.round, 0))
     used = count if rnd == q.round else 0
     if skips.official_makeups_per_round and used >= skips.official_makeups_per_round:
-        return _skip(sid, "forfeit", "ROT-OFFICIAL")
-    return _skip(sid, "make-up", "ROT-OFFICIAL")
+        return _skip(sid, "forfeit", rules.ROT_OFFICIAL)
+    return _skip(sid, "make-up", rules.ROT_OFFICIAL)
 
 
-def _busy_outcome(day: Day, sid: str, queue: str) -> dict:
+def _busy_outcome(day: Day, sid: str, queue: str) -> Skip:
     """ROT-BUSY: busy with a counted reception; CNT-SIGNED & co.: busy with an uncounted one."""
     counted = any(r.counted for r in day.busy(sid, queue))
     outcome = day.policy.skips.busy if counted else day.policy.skips.busy_uncounted
-    return _skip(sid, outcome, "ROT-BUSY")
+    return _skip(sid, outcome, rules.ROT_BUSY)
 
 
-def walk(day: Day, queue: str, absent: tuple[str, ...] = ()) -> tuple[str | None, list[dict], str]:
+def walk(day: Day, queue: str, absent: tuple[str, ...] = ()) -> tuple[str | None, tuple[Skip, ...], str]:
     """Walk the order from the next-up; returns (receiver, skipped, rule)."""
     q = day.queue(queue)
-    skipped: list[dict] = []
+    skipped: list[Skip] = []
     fallback = None
     n = len(q.seq)
     for i in range(n):
@@ -94,27 +102,27 @@ def walk(day: Day, queue: str, absent: tuple[str, ...] = ()) -> tuple[str | None
             continue
         status = day.status(sid, queue)
         if sid in q.consumed:               # ROT-CONSUMED
-            skipped.append(_skip(sid, "consumed", "ROT-CONSUMED"))
+            skipped.append(_skip(sid, "consumed", rules.ROT_CONSUMED))
             if status == "available" and sid not in absent and fallback is None:
                 fallback = sid
             continue
         if day.member(sid).half_on(day.date) and q.round % 2 == 0:   # PEN-HALF: every other round
-            skipped.append(_skip(sid, "excluded", "PEN-HALF"))
+            skipped.append(_skip(sid, "excluded", rules.PEN_HALF))
             continue
         if sid in absent:                   # ROT-ABSENT: the desk could not find them
-            skipped.append(_skip(sid, "forfeit", "ROT-ABSENT"))
+            skipped.append(_skip(sid, "forfeit", rules.ROT_ABSENT))
         elif status == "away":
             if day.person(sid).away == "official":
                 skipped.append(_official_outcome(day, q, sid))
             else:                           # ROT-ABSENT: away for personal reasons
-                skipped.append(_skip(sid, "forfeit", "ROT-ABSENT"))
+                skipped.append(_skip(sid, "forfeit", rules.ROT_ABSENT))
         elif status == "busy":
             skipped.append(_busy_outcome(day, sid, queue))
         else:
-            return sid, skipped, "ROT-NEXT"
+            return sid, tuple(skipped), rules.ROT_NEXT
     if fallback is not None:  # a consumed turn never leaves a lead with nobody (SPEC §5.8)
-        return fallback, [s for s in skipped if s["staff"] != fallback], "ROT-CONSUMED"
-    return None, skipped, "ROT-NOBODY"
+        return fallback, tuple(s for s in skipped if s.staff != fallback), rules.ROT_CONSUMED
+    return None, tuple(skipped), rules.ROT_NOBODY
 
 
 def makeup_holder(day: Day, queue: str, absent: tuple[str, ...] = ()) -> str | None:
@@ -157,16 +165,10 @@ def helper_for(day: Day, queue: str, owner: str, exclude: tuple[str, ...]) -> tu
             for sid in q.seq:
                 if (sid not in exclude and day.member(sid).team == team and day.in_order(sid)
                         and day.status(sid, queue) == "available"):
-                    return sid, "ROT-LAST"
+                    return sid, rules.ROT_LAST
     if mode == "next-up":
-        return first_available(day, queue, exclude), "ROT-LAST"
-    return last_in_rotation(day, queue, exclude), "ROT-LAST"
-
-
-def nobody(day: Day, queue: str) -> DomainError:
-    where = [f"{sid} {day.status(sid, queue)}" for sid in day.queue(queue).seq]
-    return DomainError("nobody can take the lead (" + (", ".join(where) or "nobody checked in")
-                       + "); a manager may assign one with --to")
+        return first_available(day, queue, exclude), rules.ROT_LAST
+    return last_in_rotation(day, queue, exclude), rules.ROT_LAST
 
 
 # -- the decision ------------------------------------------------------------------
@@ -181,7 +183,7 @@ def _to_owner(day: Day, lead: Lead, owner: str, rule: str, counted: bool) -> Dec
         return Decision(owner, counted, rule, claim=owner)
     helper, help_rule = helper_for(day, lead.queue, owner, lead.absent + (owner,))
     if helper is None:
-        raise nobody(day, lead.queue)
+        raise NobodyAvailable(day, lead.queue)
     return Decision(helper, False, help_rule, claim=owner)
 
 
@@ -189,10 +191,10 @@ def rotation(day: Day, lead: Lead) -> Decision:
     """ROT-MAKEUP first, else walk the order (ROT-NEXT and the skip rules)."""
     holder = makeup_holder(day, lead.queue, lead.absent)
     if holder:
-        return Decision(holder, True, "ROT-MAKEUP", turn="makeup")
+        return Decision(holder, True, rules.ROT_MAKEUP, turn="makeup")
     receiver, skipped, rule = walk(day, lead.queue, lead.absent)
     if receiver is None:
-        raise nobody(day, lead.queue)
+        raise NobodyAvailable(day, lead.queue)
     return Decision(receiver, True, rule, skipped, turn="walk")
 
 
@@ -211,17 +213,17 @@ def decide(day: Day, lead: Lead, ctx: Context) -> Decision:
 
     if lead.to:                                            # ROT-OVERRIDE
         counted = customer and lead.to != ctx.owner
-        return credited(Decision(lead.to, counted, "ROT-OVERRIDE", claim=ctx.owner))
+        return credited(Decision(lead.to, counted, rules.ROT_OVERRIDE, claim=ctx.owner))
 
     if not customer:                                       # CNT-NONCUSTOMER
         pick = last_in_rotation if counting.noncustomer == "last" else first_available
         receiver = pick(day, lead.queue, lead.absent)
         if receiver is None:
-            raise nobody(day, lead.queue)
-        return Decision(receiver, False, "CNT-NONCUSTOMER")
+            raise NobodyAvailable(day, lead.queue)
+        return Decision(receiver, False, rules.CNT_NONCUSTOMER)
 
     if ctx.repeat_receiver and _available(day, ctx.repeat_receiver, lead.queue, lead.absent):
-        return credited(Decision(ctx.repeat_receiver, counting.repeat_same_day == "counted", "CNT-REPEAT",
+        return credited(Decision(ctx.repeat_receiver, counting.repeat_same_day == "counted", rules.CNT_REPEAT,
                                  claim=ctx.owner))       # CNT-REPEAT
 
     designated = lead.designated
@@ -230,21 +232,21 @@ def decide(day: Day, lead: Lead, ctx: Context) -> Decision:
         owner = ""  # the customer names someone else: designation decides the reception
     if owner:
         if ctx.signed:                                     # CNT-SIGNED
-            return credited(_to_owner(day, lead, owner, "CNT-SIGNED", counting.signed_revisit == "counted"))
+            return credited(_to_owner(day, lead, owner, rules.CNT_SIGNED, counting.signed_revisit == "counted"))
         if counting.unsigned_revisit != "rotation" or designated:   # CNT-UNSIGNED
-            return credited(_to_owner(day, lead, owner, "CNT-UNSIGNED",
+            return credited(_to_owner(day, lead, owner, rules.CNT_UNSIGNED,
                                       counting.unsigned_revisit == "counted"))
         decision = credited(rotation(day, lead))           # CNT-UNSIGNED = rotation: a new owner
         decision.takeover = decision.claim != owner
         return decision
 
     if ctx.referral_owner and counting.referral == "owner" and not designated:   # ATT-REFERRAL
-        decision = _to_owner(day, lead, ctx.referral_owner, "ATT-REFERRAL", False)
+        decision = _to_owner(day, lead, ctx.referral_owner, rules.ATT_REFERRAL, False)
         return credited(decision)
 
     if designated:                                         # CNT-DESIGNATED / ATT-DESIGNATED
         if _available(day, designated, lead.queue, lead.absent):
-            return credited(Decision(designated, counting.designated == "counted", "CNT-DESIGNATED",
+            return credited(Decision(designated, counting.designated == "counted", rules.CNT_DESIGNATED,
                                      claim=designated))
         decision = rotation(day, lead)                     # absent: the next-up receives …
         decision.claim = designated                        # … and the designated person follows up
@@ -253,8 +255,8 @@ def decide(day: Day, lead: Lead, ctx: Context) -> Decision:
     if policy.skips.after_hours == "duty" and after_hours(lead.at, policy):   # ROT-DUTY
         receiver = first_available(day, lead.queue, lead.absent)
         if receiver is None:
-            raise nobody(day, lead.queue)
-        return credited(Decision(receiver, False, "ROT-DUTY"))
+            raise NobodyAvailable(day, lead.queue)
+        return credited(Decision(receiver, False, rules.ROT_DUTY))
 
     return credited(rotation(day, lead))
 
@@ -263,29 +265,14 @@ def decide_pass(day: Day, sid: str, queue: str) -> Decision:
     """ROT-PASS: only the next-up may pass; the turn is forfeit."""
     holder = makeup_holder(day, queue)
     if holder:
-        decision = Decision(holder, False, "ROT-PASS", turn="makeup")
+        decision = Decision(holder, False, rules.ROT_PASS, turn="makeup")
     else:
         receiver, skipped, _rule = walk(day, queue)
-        decision = Decision(receiver, False, "ROT-PASS", skipped, turn="walk")
+        decision = Decision(receiver, False, rules.ROT_PASS, skipped, turn="walk")
     if decision.receiver != sid:
         who = decision.receiver or "nobody"
         raise DomainError(f"only the next-up can pass; the next-up is {who}")
     return decision
-
-
-def pass_penalty(day: Day, sid: str, at: str) -> dict:
-    """PEN-PASSES: fines and suspension by the day's count of voluntary passes."""
-    pen = day.policy.penalties
-    idle = day.policy.skips.free_pass_idle_minutes
-    person = day.person(sid)
-    if idle and person.since and clock.minutes_between(person.since, at) >= idle:
-        return {"free": "1"}
-    count = day.passes.get(sid, 0) + 1
-    if pen.pass_suspend_at and count >= pen.pass_suspend_at:
-        return {"suspend_days": str(pen.pass_suspend_days), "rule": "PEN-PASSES"}
-    if pen.pass_fine_at and count >= pen.pass_fine_at:
-        return {"fine": str(pen.pass_fine_yuan), "rule": "PEN-PASSES"}
-    return {}
 
 
 def next_view(day: Day, queue: str, at: str) -> dict:
@@ -294,7 +281,7 @@ def next_view(day: Day, queue: str, at: str) -> dict:
     try:
         decision = decide(day, Lead(queue, at), Context())
         nxt = decision.receiver
-    except DomainError:
+    except NobodyAvailable:
         nxt = None
     n = len(q.seq)
     ordered = [q.seq[(q.pos + i) % n] for i in range(n)]

@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from rotactl.core.entries import Entry
+from rotactl.core.phones import masks_of
 from rotactl.errors import LedgerError
-from rotactl.phones import masks_of
-from rotactl.store import Store
+from rotactl.store.files import Store
+from rotactl.store.records import CHAIN_FIELDS, decode
 
 SCHEMA = """
 create table if not exists facts (phone text not null, at text not null, id text not null,
@@ -25,7 +27,6 @@ create table if not exists masks (mask text not null, at text not null, phone te
                                   name text not null, primary key (mask, at, phone)) without rowid;
 """
 PHONE_FIELDS = ("phone", "family_of", "other", "mask")
-CHAIN_FIELDS = frozenset({"writer", "prev", "hash"})   # the ledger's business, not the index's
 # Kinds that `disputes` and `report month` list across all history: each such
 # entry is also filed under the key "#KIND", so listing them is one lookup.
 LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign"})
@@ -89,11 +90,12 @@ class Index:
             self.db.executemany("insert or replace into files values (?, ?, ?)", files)
             self.db.execute("insert or replace into meta values ('sealed', ?)", (max(sealed, watermark),))
 
-    def fetch(self, phone: str) -> list[dict]:
-        return [json.loads(rec) for (rec,) in
+    def fetch(self, phone: str) -> list[Entry]:
+        """Every entry filed under a phone (or "#KIND"), typed, in (time, id) order."""
+        return [decode(json.loads(rec)) for (rec,) in
                 self.db.execute("select rec from facts where phone = ? order by at, id", (phone,))]
 
-    def fetch_many(self, keys) -> dict[str, list[dict]]:
+    def fetch_many(self, keys) -> dict[str, list[Entry]]:
         """Every entry under each key, in (time, id) order: one query per 500 keys."""
         keys = sorted(set(keys))
         out: dict[str, list[dict]] = {k: [] for k in keys}
@@ -102,7 +104,7 @@ class Index:
             marks = ",".join("?" * len(chunk))
             for phone, rec in self.db.execute(
                     f"select phone, rec from facts where phone in ({marks}) order by at, id", chunk):
-                out[phone].append(json.loads(rec))
+                out[phone].append(decode(json.loads(rec)))
         return out
 
     def phones_masked_as(self, mask: str, name: str, after: str, until: str) -> list[str]:

@@ -26,7 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from rotactl import clock, phones
+from rotactl.core import dates, rules
+from rotactl.core.entries import Deal, Entry, Reception, ReportIn, links_in
+from rotactl.core.phones import masks_of
 
 PERMANENT = "permanent"
 
@@ -45,34 +47,51 @@ class Attribution:
         return None if self.until in (None, PERMANENT) else self.until
 
 
-def links_in(record: dict) -> list[tuple[str, str, str]]:
-    """(phone, phone, relation) pairs a record states."""
-    if record["kind"] == "link":
-        return [(record["phone"], record["other"], record["relation"])]
-    if record["kind"] in ("visit", "call") and record.get("family_of") and record.get("phone"):
-        return [(record["phone"], record["family_of"], record.get("relation", ""))]
-    return []
+def family_edges(entries: Iterable[Entry], family) -> Iterable[tuple[str, str]]:
+    """ATT-FAMILY: the (phone, phone) pairs that the policy's family relations join."""
+    for entry in entries:
+        for a, b, relation in links_in(entry):
+            if relation in family:
+                yield a, b
 
 
-def group(phone: str, fetch: Callable[[str], Iterable[dict]], family: list[str],
-          at: str) -> tuple[list[str], list[dict]]:
-    """The customer group of `phone` at time `at` and every record about it (ATT-FAMILY)."""
-    members, todo, records = {phone}, [phone], {}
+def group(phone: str, fetch: Callable[[str], Iterable[Entry]], family: list[str],
+          at: str) -> tuple[list[str], list[Entry]]:
+    """The customer group of `phone` at time `at` and every entry about it (ATT-FAMILY).
+
+    `fetch(phone)` gives the entries filed under a phone; the group grows along
+    the family links those entries state, one phone at a time."""
+    members, todo, found = {phone}, [phone], {}
     while todo:
-        current = todo.pop()
-        for record in fetch(current):
-            if record["at"] > at:
-                continue
-            records[record["id"]] = record
-            for a, b, relation in links_in(record):
-                if relation not in family:
-                    continue
-                for other in (a, b):
-                    if other not in members:
-                        members.add(other)
-                        todo.append(other)
-    ordered = sorted(records.values(), key=lambda r: (r["at"], r["id"]))
+        facts = [e for e in fetch(todo.pop()) if e.at <= at]
+        found.update((e.id, e) for e in facts)
+        for pair in family_edges(facts, family):
+            for other in pair:
+                if other not in members:
+                    members.add(other)
+                    todo.append(other)
+    ordered = sorted(found.values(), key=lambda e: (e.at, e.id))
     return sorted(members), ordered
+
+
+def joined_at(phone: str, others: set[str], entries: list[Entry], family, at: str) -> str | None:
+    """When family links first joined `phone` to one of `others` (ATT-FAMILY over time), or None."""
+    index: dict[str, list[Entry]] = {}
+    seen: list[Entry] = []
+    for entry in entries:
+        if entry.at > at:
+            break
+        pairs = list(family_edges([entry], family))
+        if not pairs:
+            continue
+        seen.append(entry)
+        for a, b in pairs:
+            index.setdefault(a, []).append(entry)
+            index.setdefault(b, []).append(entry)
+        members, _ = group(phone, lambda p: index.get(p, ()), family, entry.at)
+        if others & set(members):
+            return entry.at
+    return None
 
 
 def _period(policy, source: str) -> int:
@@ -83,7 +102,7 @@ def _period(policy, source: str) -> int:
 PERIOD_SOURCES = frozenset({"visit", "call", "deposit", "contract"})
 
 
-def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[str, str]]) -> Attribution:
+def attribute(records: list[Entry], policy, at: str, departed: dict[str, tuple[str, str]]) -> Attribution:
     """Replay the group's facts up to `at`. `departed`: staff -> (left at, reassigned to)."""
     result = Attribution()
     period = 0
@@ -93,7 +112,7 @@ def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[st
     def protected(day: str) -> bool:
         if result.owner is None:
             return False
-        if lapse and not result.signed and last_contact and clock.add_days(last_contact, lapse) < day:
+        if lapse and not result.signed and last_contact and dates.add_days(last_contact, lapse) < day:
             return False
         return result.until == PERMANENT or (result.until is not None and result.until >= day)
 
@@ -111,7 +130,7 @@ def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[st
         nonlocal period, last_contact
         period = _period(policy, source)
         result.owner, result.since, last_contact = party, moment, day
-        result.until = PERMANENT if period == 0 else clock.add_days(day, period)
+        result.until = PERMANENT if period == 0 else dates.add_days(day, period)
 
     def renew(day: str, source: str | None = None) -> None:
         nonlocal period, last_contact
@@ -123,37 +142,37 @@ def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[st
         if result.until == PERMANENT or period == 0:
             result.until = PERMANENT
         else:
-            result.until = max(result.until or "", clock.add_days(day, period))
+            result.until = max(result.until or "", dates.add_days(day, period))
 
     for record in records:
-        if record["at"] > at:
+        if record.at > at:
             break
-        kind, moment = record["kind"], record["at"]
+        kind, moment = record.kind, record.at
         day = moment[:10]
         settle(moment)
-        if kind in ("visit", "call") and record.get("claim"):
-            party = record["claim"]
+        if kind in ("visit", "call") and record.claim:
+            party = record.claim
             result.claims.append({"party": party, "basis": kind, "since": moment})
-            if result.owner is None or record.get("takeover") == "1":
+            if result.owner is None or record.takeover:
                 take(party, day, kind, moment)
             elif result.owner == party:
                 renew(day)
             else:
-                result.collisions.append({"party": party, "basis": kind, "at": moment, "entry": record["id"]})
+                result.collisions.append({"party": party, "basis": kind, "at": moment, "entry": record.id})
         elif kind == "handover":
-            party = record["receiver"]
+            party = record.receiver
             if result.owner in (None, party):
                 if result.owner is None:
                     take(party, day, "visit", moment)
                 else:
                     renew(day)
         elif kind == "reassign":                          # ATT-COMPLAINT
-            take(record["receiver"], day, "visit", moment)
+            take(record.receiver, day, "visit", moment)
         elif kind == "follow-up":
-            if result.owner == record.get("staff"):
+            if result.owner == record.staff:
                 renew(day)
         elif kind == "deal":
-            stage, party = record.get("stage"), record.get("staff", "")
+            stage, party = record.stage, record.staff
             if stage == "refund":
                 result.owner, result.until, result.signed = None, None, False
                 continue
@@ -164,18 +183,24 @@ def attribute(records: list[dict], policy, at: str, departed: dict[str, tuple[st
             elif result.owner == party:
                 renew(day, stage)
             else:
-                result.collisions.append({"party": party, "basis": stage, "at": moment, "entry": record["id"]})
+                result.collisions.append({"party": party, "basis": stage, "at": moment, "entry": record.id})
     settle(at)
     return result
 
 
 # -- channel agencies (ATT-REPORT, ATT-INHOUSE) ------------------------------------------
 
+def report_window(report: ReportIn, policy) -> tuple[str, str]:
+    """ATT-REPORT: a report claims arrivals from the lead time after it through its last valid day."""
+    ch = policy.channel
+    return dates.add_minutes(report.at, ch.report_lead_minutes), dates.add_days(report.at[:10], ch.report_valid_days)
+
+
 @dataclass
 class AgencyClaim:
     agency: str
-    report: dict                 # its earliest valid report-in
-    arrival: dict                # the visit that confirmed it
+    report: ReportIn             # its earliest valid report-in
+    arrival: Reception           # the visit that confirmed it
     toured: bool = False         # brought the customer on a visit (带看)
     closed: bool = False         # came along to a deal (跟至现场成交)
 
@@ -190,69 +215,70 @@ class Channel:
     since: str | None = None
     until: str | None = None     # last day of the confirmation, PERMANENT or None
     claims: dict[str, AgencyClaim] = field(default_factory=dict)   # every agency with a valid report
-    first_arrival: dict | None = None
+    first_arrival: Reception | None = None
 
 
-def names_by_phone(records: list[dict]) -> dict[str, set[str]]:
+def names_by_phone(records: list[Entry]) -> dict[str, set[str]]:
     names: dict[str, set[str]] = {}
     for record in records:
-        if record["kind"] in ("visit", "call") and record.get("phone") and record.get("name"):
-            names.setdefault(record["phone"], set()).add(record["name"])
+        if isinstance(record, Reception) and record.phone and record.name:
+            names.setdefault(record.phone, set()).add(record.name)
     return names
 
 
-def report_matches(report: dict, phone: str, names: set[str]) -> bool:
+def report_matches(report: ReportIn, phone: str, names: set[str]) -> bool:
     """A full-phone report matches that phone; a masked one its visible digits and the name."""
-    if report.get("phone"):
-        return report["phone"] == phone
-    return report.get("mask", "") in phones.masks_of(phone) and report.get("name") in names
+    if report.phone:
+        return report.phone == phone
+    return report.mask in masks_of(phone) and report.name in names
 
 
-def channel(records: list[dict], policy, at: str) -> Channel:
+def channel(records: list[Entry], policy, at: str) -> Channel:
     """The agency credited with the group at `at`, and every agency whose report was valid."""
     ch = policy.channel
     result = Channel()
-    reports = [r for r in records if r["kind"] == "report-in" and r["at"] <= at]
+    reports = [r for r in records if isinstance(r, ReportIn) and r.at <= at]
     if not reports:
         return result
-    names = names_by_phone(records) if any(r.get("mask") for r in reports) else {}
-    window = {r["id"]: (clock.add_minutes(r["at"], ch.report_lead_minutes),
-                        clock.add_days(r["at"][:10], ch.report_valid_days)) for r in reports}
+    names = names_by_phone(records) if any(r.mask for r in reports) else {}
+    window = {r.id: report_window(r, policy) for r in reports}
     inhouse_until = ""
     for visit in records:
-        if visit["at"] > at:
+        if visit.at > at:
             break
-        if visit["kind"] != "visit" or not visit.get("phone") or visit.get("ckind"):
+        if visit.kind != "visit" or not visit.phone or visit.ckind:
             continue
-        day = visit["at"][:10]
+        day = visit.at[:10]
         if result.first_arrival is None:
             result.first_arrival = visit
         if result.agency and (result.until == PERMANENT or (result.until or "") >= day):
-            if visit.get("agency") == result.agency and result.until != PERMANENT:
-                result.until = max(result.until, clock.add_days(day, ch.confirm_days))
+            if visit.agency == result.agency and result.until != PERMANENT:
+                result.until = max(result.until, dates.add_days(day, ch.confirm_days))
         else:
             result.agency = result.until = result.since = None
         valid = [r for r in reports
-                 if window[r["id"]][0] <= visit["at"] and day <= window[r["id"]][1]
-                 and (not inhouse_until or (day > inhouse_until and r["at"][:10] > result.first_arrival["at"][:10]))
-                 and report_matches(r, visit["phone"], names.get(visit["phone"], set()) | {visit.get("name")})]
-        for report in sorted(valid, key=lambda r: (r["at"], r["id"])):
-            result.claims.setdefault(report["agency"], AgencyClaim(report["agency"], report, visit))
+                 if window[r.id][0] <= visit.at and day <= window[r.id][1]
+                 and (not inhouse_until or (day > inhouse_until and r.at[:10] > result.first_arrival.at[:10]))
+                 and report_matches(r, visit.phone, names.get(visit.phone, set()) | {visit.name})]
+        for report in sorted(valid, key=lambda r: (r.at, r.id)):
+            result.claims.setdefault(report.agency, AgencyClaim(report.agency, report, visit))
         if visit is result.first_arrival and not valid and ch.inhouse_days:
-            inhouse_until = clock.add_days(day, ch.inhouse_days)      # ATT-INHOUSE
+            inhouse_until = dates.add_days(day, ch.inhouse_days)      # ATT-INHOUSE
         if result.agency is None and valid:
-            first = min(valid, key=lambda r: (r["at"], r["id"]))
-            result.agency, result.since = first["agency"], visit["at"]
-            result.until = PERMANENT if ch.confirm_days == 0 else clock.add_days(day, ch.confirm_days)
+            first = min(valid, key=lambda r: (r.at, r.id))
+            result.agency, result.since = first.agency, visit.at
+            result.until = PERMANENT if ch.confirm_days == 0 else dates.add_days(day, ch.confirm_days)
     for record in records:
-        if record["at"] > at:
+        if record.at > at:
             break
-        claim = result.claims.get(record.get("agency", ""))
-        if claim is None or record["at"] < claim.arrival["at"]:
+        if not isinstance(record, (Reception, Deal)):
             continue
-        if record["kind"] == "visit":
+        claim = result.claims.get(record.agency)
+        if claim is None or record.at < claim.arrival.at:
+            continue
+        if record.kind == "visit":
             claim.toured = True
-        elif record["kind"] == "deal" and record.get("stage") in ("deposit", "contract"):
+        elif isinstance(record, Deal) and record.stage in ("deposit", "contract"):
             claim.closed = True
     if result.agency and result.until != PERMANENT and (result.until or "") < at[:10]:
         result.agency = None

@@ -1,0 +1,154 @@
+"""What every command shares: the global options (`Env`), option groups, and the `writes`
+decorator that gives a writing command its prologue and epilogue.
+
+A writing command's body only decides: it receives an `Act` (the replayed day at
+`--at`, under the lock) and returns the typed entries to append and the view to
+print. `writes` holds the lock, refuses a closed day, appends in one write and
+emits — no command repeats that setup.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import getpass
+import os
+import re
+from pathlib import Path
+
+import click
+
+from rotactl import clock, phones
+from rotactl.errors import DomainError, UsageError
+from rotactl.render import emit
+
+STAFF_ID = re.compile(r"[^\s:|,;=\\]+")
+RELATIONS = ("spouse", "parent", "child", "sibling")
+QUEUE_OPTION = click.option("--queue", type=click.Choice(["visit", "call"]), default="visit", show_default=True)
+
+
+class Env:
+    """The global options, and the office opened on first use."""
+
+    def __init__(self, directory, at, actor, fmt, reveal):
+        self.directory = Path(directory or os.environ.get("ROTACTL_DIR") or "ledgers")
+        self._at, self.fmt, self.reveal = at, fmt, reveal
+        self.actor = actor or os.environ.get("ROTACTL_USER") or _os_user()
+        self._office = None
+
+    @property
+    def office(self):
+        if self._office is None:
+            from rotactl.office import Office
+
+            self._office = Office(self.directory)
+        return self._office
+
+    @property
+    def at(self) -> str:
+        return clock.parse_at(self._at) if self._at else self.office.now()
+
+    @property
+    def zh(self) -> bool:
+        return self.office.policy.office.language == "zh"
+
+    def mask(self, phone):
+        return phones.mask(phone, self.reveal)
+
+    def phone(self, raw: str) -> str:
+        return phones.normalise(raw, self.office.policy.office.phone_region)
+
+    def known(self, raw: str) -> str:
+        """A registered customer's stored phone; refused for a phone nobody registered."""
+        key = self.phone(raw)
+        if not self.office.known_customer(key):
+            raise DomainError(f"no customer with phone {self.mask(key)} is registered")
+        return key
+
+    def emit(self, data, columns=None, title=""):
+        emit(data, self.fmt, columns, title, self._office is None or self.zh)
+
+    def reading(self):
+        """A reading command's lock: shared, so it never sees half a write."""
+        return self.office.store.lock(exclusive=False)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "desk"
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def nonempty(value: str, option: str) -> str:
+    if value is None or not value.strip():
+        raise UsageError(f"{option} must not be empty")
+    return value.strip()
+
+
+class Act:
+    """A writing command's moment: who acts, when, and the floor as it stands (under the lock)."""
+
+    def __init__(self, env: Env, at: str, day):
+        self.env, self.office, self.at, self.day = env, env.office, at, day
+        self.policy = env.office.policy
+        self.actor = env.actor
+
+    def new(self, cls, **fields):
+        """A typed entry of this moment and actor, with its id reserved (so rules can name it)."""
+        return self.new_from(cls(at=self.at, actor=self.actor, **fields))
+
+    def new_from(self, entry):
+        """A typed entry the core built, with its id reserved."""
+        return dataclasses.replace(entry, id=self.office.new_id(entry.at, entry.kind))
+
+    @property
+    def roster(self):
+        return self.day.carry.roster
+
+    def staff(self, sid: str, *, rotation: bool = False):
+        """A person on the roster who has not left (and is in the rotation, if asked)."""
+        member = self.roster.get(sid)
+        if member is None or not member.active:
+            raise DomainError(f"unknown staff '{sid}'" if member is None else f"{sid} has left")
+        if rotation and not member.in_rotation():
+            raise DomainError(f"{sid} is not in the rotation ({member.role}{', trainee' if member.trainee else ''})")
+        return member
+
+    def manager(self) -> None:
+        """Manager-only commands: `--as` must be a manager on the roster."""
+        member = self.roster.get(self.actor)
+        if member is None or member.role != "manager" or not member.active:
+            raise DomainError(f"only a manager may do this; '{self.actor}' is not a manager on the roster (--as)")
+
+
+def writes(fn=None, *, day: bool = True):
+    """Make `fn(act, **options) -> (entries, view)` a writing command: lock, refuse a closed day,
+    replay the day up to --at (unless `day=False`), decide, append in one write, emit the view."""
+    if fn is None:
+        return functools.partial(writes, day=day)
+
+    @functools.wraps(fn)
+    @pass_env
+    def command(env: Env, **options):
+        office = env.office
+        with office.store.lock(exclusive=True):
+            at = env.at
+            office.guard_open(at)
+            entries, view = fn(Act(env, at, office.day(at) if day else None), **options)
+            if entries:
+                office.write(entries)
+        env.emit(view)
+    return command
+
+
+def reads(fn):
+    """Make `fn(env, at, **options)` a reading command: a shared lock, --at read once."""
+    @functools.wraps(fn)
+    @pass_env
+    def command(env: Env, **options):
+        with env.reading():
+            return fn(env, env.at, **options)
+    return command

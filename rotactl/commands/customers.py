@@ -1,0 +1,154 @@
+"""Customers: `who`, `follow-up`, `link`, `deal`, `report-in`, `claim`, `reassign`."""
+from __future__ import annotations
+
+import click
+
+from rotactl import clock, phones
+from rotactl.commands._shell import RELATIONS, nonempty, pass_env, reads, writes
+from rotactl.core import attribution, disputes, rules
+from rotactl.core.entries import Claim, Deal, FollowUp, Link, Reassign, ReportIn
+from rotactl.errors import DomainError
+
+
+@click.command()
+@click.argument("phone")
+@reads
+def who(env, at, phone):
+    """Owner, protection, channel, group and claims of a customer."""
+    office = env.office
+    key = env.phone(phone)
+    group = office.group(key, at, office.day(at).carry)
+    att = attribution.attribute(group.records, office.policy, at, group.departed)
+    ch = attribution.channel(group.records, office.policy, at)
+    claims = [{**c, "since": c["since"][:16]} for c in att.claims]
+    claims += [{"party": c.agency, "basis": "report-in", "since": c.report.at[:16], "evidence": c.evidence}
+               for c in ch.claims.values()]
+    claims += [{"party": r.party, "basis": "claim", "since": r.at[:16]} for r in group.records if r.kind == "claim"]
+    env.emit({"customer": env.mask(key), "owner": att.owner, "protected_until": att.protected_until,
+              "permanent": att.until == attribution.PERMANENT, "signed": att.signed, "channel": ch.agency,
+              "channel_until": ch.until if ch.agency else None,
+              "group": [env.mask(m) for m in group.members], "claims": claims})
+
+
+def _owner_after(act, entry):
+    """The customer's group and attribution once `entry` is recorded."""
+    group = act.office.group(entry.phone, act.at, act.day.carry, extra=(entry,))
+    return group, attribution.attribute(group.records, act.policy, act.at, group.departed)
+
+
+@click.command("follow-up")
+@click.argument("phone")
+@click.option("--by", "by", metavar="ID", required=True)
+@click.option("--note", default="")
+@writes
+def follow_up(act, phone, by, note):
+    """A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."""
+    act.staff(by)
+    entry = act.new(FollowUp, phone=act.env.known(phone), staff=by, note=note)
+    _group, att = _owner_after(act, entry)
+    return [entry], {"entry": entry.id, "customer": act.env.mask(entry.phone), "by": by, "owner": att.owner,
+                     "protected_until": att.protected_until, "rule": rules.ATT_RENEW}
+
+
+@click.command()
+@click.argument("phone")
+@click.option("--to", "other", metavar="PHONE", required=True)
+@click.option("--relation", type=click.Choice(RELATIONS), required=True)
+@writes
+def link(act, phone, other, relation):
+    """Record that two customers are family (ATT-FAMILY)."""
+    env = act.env
+    a, b = env.phone(phone), env.phone(other)
+    if a == b:
+        raise DomainError("a customer cannot be linked to themselves")
+    entry = act.new(Link, phone=a, other=b, relation=relation)
+    group, att = _owner_after(act, entry)
+    return [entry], {"entry": entry.id, "customer": env.mask(a), "to": env.mask(b), "relation": relation,
+                     "group": [env.mask(m) for m in group.members], "owner": att.owner, "rule": rules.ATT_FAMILY}
+
+
+@click.command()
+@click.argument("phone")
+@click.option("--by", "by", metavar="ID", required=True)
+@click.option("--stage", type=click.Choice(["deposit", "contract", "refund"]), required=True)
+@click.option("--unit", default="")
+@click.option("--amount", type=click.FloatRange(0), help="Yuan.")
+@click.option("--agency", default="", help="The agency's agent came along to the deal.")
+@writes
+def deal(act, phone, by, stage, unit, amount, agency):
+    """A deal stage closed by ID (下定 / 签约 / 退订); a refund reopens the customer."""
+    act.staff(by)
+    amount_text = "" if amount is None else (f"{amount:.2f}".rstrip("0").rstrip("."))
+    entry = act.new(Deal, phone=act.env.known(phone), staff=by, stage=stage, unit=unit, amount=amount_text,
+                    agency=agency)
+    group, att = _owner_after(act, entry)
+    credit, fine = disputes.deal_outcome(group, act.office.rulings(act.at), entry)
+    return [entry] + ([fine] if fine else []), {
+        "entry": entry.id, "customer": act.env.mask(entry.phone), "by": by, "stage": stage, "unit": unit or None,
+        "amount": amount, "agency": agency or None, "owner": att.owner, "signed": att.signed,
+        "split": credit.get("split"), "rule": credit.get("rule"), "dispute": credit.get("dispute")}
+
+
+@click.command("report-in")
+@click.option("--agency", required=True, help="The channel agency (分销公司).")
+@click.option("--agent", required=True, help="Its agent (经纪人).")
+@click.option("--name", required=True, help="The customer's name.")
+@click.option("--phone", required=True, help="Full, or masked: 139****0001 (first 3 + last 4) or 1390**00001.")
+@click.option("--expect", required=True, metavar='"YYYY-MM-DD HH:MM"', help="Expected arrival.")
+@pass_env
+def report_in(env, agency, agent, name, phone, expect):
+    """A channel agency pre-registers a customer (报备, ATT-REPORT)."""
+    agency, agent, name = nonempty(agency, "--agency"), nonempty(agent, "--agent"), nonempty(name, "--name")
+    expected = clock.parse_at(expect, "--expect")
+    full, mask = phones.parse_reported(phone, env.office.policy.office.phone_region)
+    return _report_in(agency=agency, agent=agent, name=name, full=full, mask=mask, expect=expected)
+
+
+@writes(day=False)
+def _report_in(act, agency, agent, name, full, mask, expect):
+    env = act.env
+    entry = act.new(ReportIn, agency=agency, agent=agent, name=name, phone=full, mask=mask, expect=expect)
+    claims_from, valid_until = attribution.report_window(entry, act.policy)
+    return [entry], {"entry": entry.id, "agency": agency, "agent": agent, "name": name,
+                     "customer": env.mask(full) if full else (mask.split(" ", 1)[-1] if env.reveal else env.mask(mask)),
+                     "expect": expect[:16], "claims_from": claims_from[:16], "valid_until": valid_until,
+                     "rule": rules.ATT_REPORT}
+
+
+@click.command()
+@click.argument("phone")
+@click.option("--by", "by", metavar="ID", required=True, help="A salesperson's id, or an agency that reported.")
+@click.option("--note", default="")
+@writes
+def claim(act, phone, by, note):
+    """A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT)."""
+    from rotactl.commands.disputes import dispute_view
+
+    key = act.env.known(phone)
+    party = {"staff": by}
+    if by not in act.roster:
+        if not any(r.agency == by for r in act.office.index().fetch("#report-in")):
+            raise DomainError(f"'{by}' is neither a salesperson on the roster nor an agency that reported")
+        party = {"agency": by}
+    else:
+        act.staff(by)
+    entry = act.new(Claim, phone=key, note=note, **party)
+    group, _att = _owner_after(act, entry)
+    found = disputes.find([disputes.analyse(group, act.office.rulings(act.at))], disputes.dispute_id("claim", entry.id))
+    return [entry], dispute_view(act.env, found)
+
+
+@click.command()
+@click.argument("phone")
+@click.option("--to", "taker", metavar="ID", required=True)
+@click.option("--reason", required=True)
+@writes
+def reassign(act, phone, taker, reason):
+    """Manager: the customer complained and asked for someone else (ATT-COMPLAINT)."""
+    act.manager()
+    act.staff(taker)
+    entry = act.new(Reassign, phone=act.env.known(phone), receiver=taker, rule=rules.ATT_COMPLAINT,
+                    reason=nonempty(reason, "--reason"))
+    _group, att = _owner_after(act, entry)
+    return [entry], {"entry": entry.id, "customer": act.env.mask(entry.phone), "owner": att.owner,
+                     "protected_until": att.protected_until, "rule": rules.ATT_COMPLAINT}

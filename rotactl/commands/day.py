@@ -1,0 +1,121 @@
+"""The office and its days: `init`, `rollover`, `check`, `log`."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from rotactl import clock, phones, policy as policy_mod
+from rotactl.commands._shell import pass_env, reads
+from rotactl.core import dates, rules
+from rotactl.errors import DomainError
+
+PHONE_FIELDS = ("phone", "family_of", "referred_by", "other", "mask")
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--preset", default="default", show_default=True, help="One of the presets of SPEC §7.")
+@click.option("--office-name", help="Office name written into the policy.")
+@click.option("--timezone", help="IANA time zone (default Asia/Shanghai).")
+@click.option("--no-git", is_flag=True, help="Do not run git init.")
+@pass_env
+def init(env, directory, preset, office_name, timezone, no_git):
+    """Create an office directory with a preset policy."""
+    create_office(directory, preset, office_name, timezone, not no_git)
+    if env.fmt == "json":
+        env.emit({"office": str(directory), "preset": preset})
+    else:
+        click.echo(f"office created in {directory} (preset {preset})")
+
+
+def create_office(root: Path, preset: str, office_name: str | None, timezone: str | None, git: bool) -> None:
+    if preset not in policy_mod.PRESET_NAMES:
+        raise DomainError(f"unknown preset '{preset}' (one of {', '.join(policy_mod.PRESET_NAMES)})")
+    if (root / "rotactl.toml").exists():
+        raise DomainError(f"{root} already holds an office (rotactl.toml exists)")
+    text = (policy_mod.PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8")
+    for key, value in (("name", office_name), ("timezone", timezone)):
+        if value:
+            quoted = json.dumps(value, ensure_ascii=False)
+            text = re.sub(rf'(?m)^{key} = ".*"$', lambda _m: f"{key} = {quoted}", text, count=1)
+    policy_mod.parse(text)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "rotactl.toml").write_text(text, encoding="utf-8")
+    (root / "ledger").mkdir(exist_ok=True)
+    (root / "checkpoints").mkdir(exist_ok=True)
+    (root / ".gitattributes").write_text(
+        "# ledger lines are independent records: two clones' appends merge as a union\n"
+        "ledger/**/*.csv merge=union\nledger/**/*.toml merge=union\n", encoding="utf-8")
+    (root / ".gitignore").write_text("# derived caches, the lock file and this clone's writer id\n.rotactl/\n",
+                                     encoding="utf-8")
+    if git:
+        try:
+            subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise DomainError(f"git init failed ({exc}); use --no-git to skip it") from None
+
+
+@click.command()
+@click.option("--date", "date", help="Close this day (default: every unclosed day before today).")
+@pass_env
+def rollover(env, date):
+    """Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER). Idempotent."""
+    office = env.office
+    with office.store.lock(exclusive=True):
+        at = env.at
+        through = clock.parse_day(date) if date else dates.prev_day(at[:10])
+        if through >= at[:10]:
+            raise DomainError(f"{through} is not over yet (it is {at[:16]})")
+        closed = office.rollover(through, env.actor, at)
+    env.emit({"closed": closed, "sealed_through": office.sealed(), "rule": rules.DAY_ROLLOVER})
+
+
+@click.command()
+@reads
+def check(env, at):
+    """Validate every ledger file, chain and checkpoint; exit 3 on any problem."""
+    from rotactl.store.check import run
+
+    count, problems = run(env.office.store, env.office.policy)
+    if env.fmt == "json":
+        env.emit({"ok": not problems, "entries": count, "problems": problems})
+    elif not problems:
+        click.echo(f"ok: {count} entries")
+    if problems:
+        if env.fmt != "json":
+            for line in problems:
+                click.echo(line, err=True)
+        sys.exit(3)
+
+
+@click.command()
+@click.option("--since", help="From this day on (default: today).")
+@click.option("--kind", help="Only entries of this kind (visit, call, check-in, deal, …).")
+@reads
+def log(env, at, since, kind):
+    """The entries themselves, in (time, id) order."""
+    store = env.office.store
+    start = clock.parse_day(since, "--since") if since else at[:10]
+    lines = [line for day in store.days(after=dates.prev_day(start)) for line in store.read_day(day)]
+    rows = []
+    for record in sorted((line.record for line in lines), key=lambda r: (r["at"], r["id"])):
+        if kind and record["kind"] != kind:
+            continue
+        row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash")}
+        for f in PHONE_FIELDS:
+            if f in row:
+                row[f] = phones.mask(row[f], env.reveal)
+        rows.append(row)
+    if env.fmt == "json":
+        env.emit(rows)
+    else:
+        shown = [{"at": r["at"][5:16], "kind": r["kind"], "staff": r.get("receiver") or r.get("staff", ""),
+                  "detail": " ".join(f"{k}={v}" for k, v in r.items()
+                                     if k not in ("id", "at", "kind", "actor", "staff", "receiver"))}
+                 for r in rows]
+        env.emit(shown, ["at", "kind", "staff", "detail"])

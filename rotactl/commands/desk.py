@@ -1,0 +1,99 @@
+"""The desk: `check-in`, `check-out`, `away`, `back`, `done`, `pass`, `next`."""
+from __future__ import annotations
+
+import click
+
+from rotactl.commands._shell import QUEUE_OPTION, reads, writes
+from rotactl.core import rules
+from rotactl.core.desk import pass_turn
+from rotactl.core.entries import Presence, skips_view
+from rotactl.core.rotation import next_view
+from rotactl.errors import DomainError, UsageError
+
+
+@click.command("check-in")
+@click.argument("sids", metavar="ID...", nargs=-1, required=True)
+@writes
+def check_in(act, sids):
+    """Staff arrive, in the order given; they join today's order (ORD-*)."""
+    for sid in sids:
+        act.staff(sid)
+    already = [s for s in sids if act.day.person(s).checked_in]
+    if already:
+        raise DomainError(f"already checked in: {', '.join(already)}")
+    if len(set(sids)) != len(sids):
+        raise UsageError("the same person is named twice")
+    return [act.new(Presence, kind="check-in", staff=s) for s in sids], {"checked_in": list(sids), "at": act.at}
+
+
+def _presence(act, sid: str, kind: str, refusal, **fields):
+    """One presence entry for `sid`, unless `refusal(person)` says why not."""
+    act.staff(sid)
+    why = refusal(act.day.person(sid))
+    if why:
+        raise DomainError(why)
+    return [act.new(Presence, kind=kind, staff=sid, **fields)], {"staff": sid, kind: act.at, **fields}
+
+
+@click.command("check-out")
+@click.argument("sid", metavar="ID")
+@writes
+def check_out(act, sid):
+    """Leave for the day."""
+    return _presence(act, sid, "check-out", lambda p: None if p.checked_in else f"{sid} is not checked in")
+
+
+@click.command()
+@click.argument("sid", metavar="ID")
+@click.option("--reason", type=click.Choice(["official", "personal"]), required=True,
+              help="official: approved company business (make-up); personal: forfeit.")
+@writes
+def away(act, sid, reason):
+    """Leave the desk (ROT-OFFICIAL / ROT-ABSENT when the turn comes)."""
+    def refusal(person):
+        if not person.checked_in:
+            return f"{sid} is not checked in"
+        return f"{sid} is already away ({person.away})" if person.away else None
+    return _presence(act, sid, "away", refusal, reason=reason)
+
+
+@click.command()
+@click.argument("sid", metavar="ID")
+@writes
+def back(act, sid):
+    """Return to the desk."""
+    return _presence(act, sid, "back", lambda p: None if p.away else f"{sid} is not away")
+
+
+@click.command()
+@click.argument("sid", metavar="ID")
+@writes
+def done(act, sid):
+    """Finish the current reception."""
+    return _presence(act, sid, "done", lambda p: None if p.receiving else f"{sid} is not receiving anyone")
+
+
+@click.command("pass")
+@click.argument("sid", metavar="ID")
+@QUEUE_OPTION
+@writes
+def pass_(act, sid, queue):
+    """The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES)."""
+    act.staff(sid, rotation=True)
+    entry = act.new_from(pass_turn(act.day, sid, queue, act.at, act.actor))
+    return [entry], {"staff": sid, "queue": queue, "rule": rules.ROT_PASS, "skipped": skips_view(entry.skipped),
+                     "free": entry.free, "fine": entry.fine, "suspended_days": entry.suspend_days,
+                     "penalty_rule": entry.rule if entry.rule != rules.ROT_PASS else None}
+
+
+@click.command("next")
+@QUEUE_OPTION
+@reads
+def next_(env, at, queue):
+    """Who is next-up and the order behind them (read-only)."""
+    view = next_view(env.office.day(at), queue, at)
+    if env.fmt == "json":
+        env.emit(view)
+    else:
+        env.emit(view["order"], ["staff", "status", "owed"],
+                 title=f"{queue} · round {view['round']} · next: {view['next'] or '-'}")

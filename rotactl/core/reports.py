@@ -1,0 +1,60 @@
+"""Reports: per-person figures from the replayed days, and each deal's credited shares (payroll)."""
+from __future__ import annotations
+
+from rotactl.core.entries import Deal
+from rotactl.core.splits import HOUSE
+from rotactl.core.state import Member, Stats
+
+FIELDS = ("turns", "receptions", "makeups", "forfeits", "passes", "calls", "deals", "fines")
+
+
+def credited_deals(deals: list[Deal], credits: dict[str, dict]) -> list[dict]:
+    """Each deal of the period with every person's credited share: the ruling if any, else the
+    proposal (an open dispute shown as such), else 100 to the closer (SPL-OWNER)."""
+    rows = []
+    for deal in deals:
+        credit = credits.get(deal.id) or {"split": {deal.staff: 0}, "rule": "", "status": "refunded",
+                                          "dispute": None}
+        amount = float(deal.amount or 0)
+        for party, pct in credit["split"].items():
+            rows.append({"staff": party, "deal": deal.id, "at": deal.at[:16], "customer": deal.phone,
+                         "closer": deal.staff, "stage": deal.stage, "unit": deal.unit, "share": pct,
+                         "amount": round(amount * pct / 100, 2), "rule": credit["rule"],
+                         "status": credit["status"] or "settled", "dispute": credit["dispute"]})
+    return rows
+
+
+def report_rows(roster: dict[str, Member], days_stats: list[dict[str, Stats]], shares: list[dict]) -> list[dict]:
+    """One row per person of the roster in the rotation or with figures, then other parties credited
+    (the house account, agencies named in a ruling…)."""
+    totals: dict[str, Stats] = {}
+    for stats in days_stats:
+        for sid, stat in stats.items():
+            total = totals.setdefault(sid, Stats())
+            for f in FIELDS:
+                setattr(total, f, getattr(total, f) + getattr(stat, f))
+            total.penalties += stat.penalties
+    by_party: dict[str, list[dict]] = {}
+    for row in shares:
+        by_party.setdefault(row["staff"], []).append(row)
+    rows = []
+    for sid, member in roster.items():
+        if not member.in_rotation() and sid not in totals and sid not in by_party:
+            continue
+        stat = totals.get(sid, Stats())
+        row = {"staff": sid, "name": member.name}
+        row.update({f: getattr(stat, f) for f in FIELDS})
+        row["conversion"] = round(stat.deals / stat.receptions, 3) if stat.receptions else 0.0
+        row["penalties"] = stat.penalties
+        rows.append({**row, **_credited(by_party.pop(sid, []))})
+    for party, mine in sorted(by_party.items()):
+        rows.append({"staff": party, "name": "公佣" if party == HOUSE else "", **{f: 0 for f in FIELDS},
+                     "conversion": 0.0, "penalties": [], **_credited(mine)})
+    return rows
+
+
+def _credited(mine: list[dict]) -> dict:
+    """A person's payroll columns from their shares."""
+    return {"credited": round(sum(r["share"] for r in mine) / 100, 2),
+            "amount": round(sum(r["amount"] for r in mine), 2),
+            "open": sum(1 for r in mine if r["status"] in ("open", "late")), "shares": mine}

@@ -1,0 +1,80 @@
+"""Typed entries ↔ ledger records: the only code that knows how a value is spelt on disk.
+
+A ledger record is a flat mapping of field name to text (empty = absent). Each
+typed entry field is spelt by its type: a bool as "1" (`counted` also as "0"),
+an int as digits, skipped people as `staff:outcome:rule|…`, a list of ids as
+`a,b`, an award as `party=pct|…`; `Penalty.start` is the field `from`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from rotactl.core.entries import KINDS, Entry, Skip
+from rotactl.errors import LedgerError
+
+ALIASES = {"start": "from"}
+ALWAYS = frozenset({"counted"})        # bools written as "1"/"0" rather than "1"/absent
+CHAIN_FIELDS = frozenset({"writer", "prev", "hash"})
+
+
+def _skips(text: str) -> tuple[Skip, ...]:
+    out = []
+    for part in filter(None, text.split("|")):
+        staff, outcome, rule = part.split(":")
+        out.append(Skip(staff, outcome, rule))
+    return tuple(out)
+
+
+def _award(text: str) -> dict[str, int]:
+    out = {}
+    for part in filter(None, text.split("|")):
+        party, _sep, pct = part.rpartition("=")
+        out[party] = int(pct)
+    return out
+
+
+DECODE = {
+    "str": str, "bool": lambda t: t == "1", "int": lambda t: int(t) if t else 0,
+    "tuple[Skip, ...]": _skips, "tuple[str, ...]": lambda t: tuple(filter(None, t.split(","))),
+    "dict": _award,
+}
+ENCODE = {
+    "str": str, "bool": lambda v: "1" if v else "", "int": lambda v: str(v) if v else "",
+    "tuple[Skip, ...]": lambda v: "|".join(f"{s.staff}:{s.outcome}:{s.rule}" for s in v),
+    "tuple[str, ...]": ",".join,
+    "dict": lambda v: "|".join(f"{party}={pct}" for party, pct in v.items()),
+}
+
+
+@functools.cache
+def _spec(cls: type[Entry]) -> tuple[tuple[str, str, str], ...]:
+    """(attribute, record key, type name) for each stored field of a class."""
+    return tuple((f.name, ALIASES.get(f.name, f.name), str(f.type)) for f in dataclasses.fields(cls)
+                 if f.name != "where")
+
+
+def decode(record: dict, where: str = "") -> Entry:
+    """A typed entry from a ledger record; a record that does not fit its kind is a ledger problem."""
+    cls = KINDS.get(record.get("kind", ""), Entry)
+    values = {}
+    try:
+        for name, key, kind in _spec(cls):
+            text = record.get(key)
+            if text is not None:
+                values[name] = DECODE[kind](text)
+        return cls(where=where, **values)
+    except (TypeError, ValueError) as exc:
+        raise LedgerError([f"{where or record.get('id', '?')}: entry {record.get('id')} "
+                           f"({record.get('kind')}) does not fit its kind ({exc})"]) from None
+
+
+def encode(entry: Entry) -> dict[str, str]:
+    """The ledger record of a typed entry (without the chain fields the store adds)."""
+    out: dict[str, str] = {}
+    for name, key, kind in _spec(type(entry)):
+        value = getattr(entry, name)
+        text = ("1" if value else "0") if name in ALWAYS else ENCODE[kind](value)
+        if text:
+            out[key] = text
+    return out
