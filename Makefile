@@ -3,10 +3,7 @@ VENV    ?= .venv
 PY      := $(VENV)/bin/python
 ROTACTL := $(VENV)/bin/rotactl
 SHARED  ?= ../shared
-# Acceptance scenarios run through tools/scenarios.py: the shared runner, loaded
-# unchanged, plus one fix — an expected "$name" stands for the value captured as
-# `name` (scenario 10 expects the dispute id it captured; the shared runner
-# substitutes captures only in commands).
+# Acceptance scenarios: ../shared/tools/scenarios.py, run as it is.
 
 .PHONY: install test unit scenarios demo bench presets docs clean
 
@@ -26,7 +23,7 @@ unit: install
 scenarios: install
 	@if [ -d "$(SHARED)/scenarios" ]; then \
 	  echo "acceptance scenarios ($(SHARED)/scenarios)"; \
-	  $(PY) tools/scenarios.py --runner $(SHARED)/tools/scenarios.py -j 2 --cmd $(ROTACTL) $(SHARED)/scenarios; \
+	  $(PY) $(SHARED)/tools/scenarios.py -j 4 --cmd $(ROTACTL) $(SHARED)/scenarios; \
 	else echo "no $(SHARED)/scenarios here: acceptance scenarios not run"; fi
 
 demo: install
@@ -37,6 +34,7 @@ bench: install
 
 presets docs: install
 	$(PY) tools/make_presets.py
+	$(PY) tools/make_commands_doc.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis bench-data

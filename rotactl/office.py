@@ -11,7 +11,6 @@ from pathlib import Path
 
 from rotactl import clock, policy as policy_mod
 from rotactl.core import attribution, dates, disputes
-from rotactl.core.desk import departed
 from rotactl.core.entries import Entry, links_in
 from rotactl.core.penalties import day_end
 from rotactl.core.replay import end_day, replay_day, start_day
@@ -106,11 +105,7 @@ class Office:
         """The customer group of `phone` with its facts, ready for the pure rules."""
         members, found = attribution.group(phone, self._fetcher(extra, cache, reported),
                                            self.policy.protection.family, at)
-        return disputes.Group(members, found, self.policy, departed(carry) if gone is None else gone, at)
-
-    def attribution(self, phone: str, at: str, carry: Carry, extra: tuple[Entry, ...] = ()):
-        group = self.group(phone, at, carry, extra)
-        return group.members, attribution.attribute(group.records, self.policy, at, group.departed)
+        return disputes.Group(members, found, self.policy, attribution.departed(carry) if gone is None else gone, at)
 
     def known_customer(self, phone: str) -> bool:
         return bool(self.index().fetch(phone))
@@ -149,7 +144,7 @@ class Office:
             cache.update(index.fetch_many(keys - cache.keys()))
             todo = {p for key in todo for r in cache[key] for link in links_in(r) for p in link[:2]} - cache.keys()
         rulings = self.rulings(at)
-        gone = departed(carry)
+        gone = attribution.departed(carry)
         done: set[str] = set()
         out = []
         for phone in sorted(seeds):

@@ -1,21 +1,24 @@
-"""Disputes are a function of the facts that raise them.
+"""Disputes are a function of the facts that raise them — on the pure core.
 
 Random customer histories (registrations with claims and help, family links,
-deals and refunds, claims, report-ins by two agencies) are written into real
-office directories the way two clones would write them, then analysed through
-the office (index, groups, pure rules). Every proposal sums to 100; a
-dispute's id and proposal do not change when unrelated customers' entries are
-added, or when the same entries sit in two writers' chains merged in either
-order (git's union merge), or in one.
+deals and refunds, claims, report-ins by two agencies) are analysed by the core
+in memory (tests/rules/kit.py: no files, no SQLite). Every proposal sums to 100;
+a dispute's id and proposal do not change when unrelated customers' entries are
+added, or when the same entries come in another order (two clones' lines merged
+either way). One slower test writes a few histories as two writers' chains into
+a real office and checks that the shell (files, index, group assembly) finds
+exactly what the core finds.
 """
 import itertools
 
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from rotactl import codecs
-from rotactl.floor import Carry
-from rotactl.office import Office, init_office
-from rotactl.store import partition
+from rotactl.core.state import Carry
+from rotactl.office import Office
+from rotactl.commands.day import create_office
+from rotactl.store import codecs, records as codec
+from rotactl.store.files import partition
+from tests.rules.kit import Floor
 
 STAFF = ["a", "b", "c"]
 PHONES = [f"+86 1390000000{i}" for i in range(1, 5)]
@@ -59,10 +62,21 @@ def timed(facts, seed, tag=0):
     return out
 
 
+def core(preset, records):
+    """The pure core's view of a history: a Floor holding exactly these entries, typed."""
+    floor = Floor(preset)
+    floor.entries = [codec.decode(r) for r in records]
+    return floor
+
+
+def disputes_of(floor):
+    return {d["id"]: d for d in floor.disputes(AT)}
+
+
 def write_office(root, preset, writers):
     """An office whose ledger holds each writer's records as its own chain; `writers` is a list
     of record lists, appended to each file in that order (a union merge of clones)."""
-    init_office(root, preset, None, None, git=False)
+    create_office(root, preset, None, None, git=False)
     files: dict[str, list[str]] = {}
     for w, records in enumerate(writers):
         heads: dict[str, str] = {}
@@ -78,17 +92,6 @@ def write_office(root, preset, writers):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(codecs.codec_for(rel).header + "".join(lines), encoding="utf-8")
     return Office(root)
-
-
-def disputes_of(office):
-    return {d["id"]: d for a in office.analyses(AT, Carry()) for d in a.disputes}
-
-
-def credits_of(office):
-    out = {}
-    for analysis in office.analyses(AT, Carry()):
-        out.update(analysis.credits)
-    return out
 
 
 def signature(found):
@@ -135,33 +138,46 @@ histories = story()
 unrelated = st.lists(st.tuples(fact(OTHERS), st.integers(0, 12)), min_size=1, max_size=8)
 times = st.lists(st.integers(0, 500), min_size=40, max_size=40)
 
-counter = itertools.count()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
 @given(histories, unrelated, times, st.sampled_from(PRESETS), st.randoms(use_true_random=False))
-def test_dispute_ids_and_proposals_depend_only_on_their_facts(tmp_path, facts, noise, seed, preset, rnd):
+def test_dispute_ids_and_proposals_depend_only_on_their_facts(facts, noise, seed, preset, rnd):
     records = timed(facts, seed)
     extra = timed(noise, seed[::-1], tag=500)
-    n = next(counter)
-    base = disputes_of(write_office(tmp_path / f"one{n}", preset, [records]))
+    floor = core(preset, records)
+    base = disputes_of(floor)
 
     event("kinds: " + ",".join(sorted({d["kind"] for d in base.values()})))
     for found in base.values():                                           # proposals sum to 100
         assert sum(found["proposal"].values()) == 100 and all(v > 0 for v in found["proposal"].values())
         assert found["rule"] in RULES, found["rule"]
         assert found["id"].startswith("D-")
-    for credit in credits_of(write_office(tmp_path / f"cr{n}", preset, [records])).values():
+    for credit in floor.credits(AT).values():
         assert sum(credit["split"].values()) == 100
 
+    shuffled = list(records)
+    rnd.shuffle(shuffled)
+    assert signature(disputes_of(core(preset, shuffled))) == signature(base)      # merge order, chains
+
+    noisy = disputes_of(core(preset, records + extra))
+    assert {i: s for i, s in signature(noisy).items() if i in base} == signature(base)   # unrelated entries
+    assert set(base) <= set(noisy)
+
+
+counter = itertools.count()
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(histories, unrelated, times, st.sampled_from(PRESETS), st.randoms(use_true_random=False))
+def test_the_shell_finds_what_the_core_finds_in_merged_clones(tmp_path, facts, noise, seed, preset, rnd):
+    records = timed(facts, seed) + timed(noise, seed[::-1], tag=500)
+    want = signature(disputes_of(core(preset, records)))
     mine, theirs = [], []
     for record in records:
         (mine if rnd.random() < 0.5 else theirs).append(record)
-    merged_ab = disputes_of(write_office(tmp_path / f"ab{n}", preset, [mine, theirs]))
-    merged_ba = disputes_of(write_office(tmp_path / f"ba{n}", preset, [theirs, mine]))
-    assert signature(merged_ab) == signature(base)                        # partitioning into chains
-    assert signature(merged_ba) == signature(base)                        # merge order
-
-    noisy = disputes_of(write_office(tmp_path / f"noise{n}", preset, [records + extra]))
-    assert {i: s for i, s in signature(noisy).items() if i in base} == signature(base)   # unrelated entries
-    assert set(base) <= set(noisy)
+    n = next(counter)
+    for name, writers in (("ab", [mine, theirs]), ("ba", [theirs, mine])):
+        office = write_office(tmp_path / f"{name}{n}", preset, writers)
+        found = {d["id"]: d for a in office.analyses(AT, Carry()) for d in a.disputes}
+        assert signature(found) == want

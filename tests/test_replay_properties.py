@@ -1,11 +1,19 @@
-"""Replay is deterministic and independent of how entries are ordered in files or split across them."""
+"""Replay is deterministic and independent of how entries are ordered in files or split across them.
+
+The days are built by the pure core (each decision taken on the replayed state,
+as the desk would), then written through the store's codecs into chained files
+and read back: what the store gives back replays to the same state.
+"""
 from hypothesis import given, settings, strategies as st
 
-from rotactl import codecs, rotation
+from rotactl.core import rotation
+from rotactl.core.entries import Pass, Presence, Reception, StaffAdd
+from rotactl.core.replay import replay_day
+from rotactl.core.state import Carry
 from rotactl.errors import DomainError
-from rotactl.floor import Carry, encode_skipped, replay_day
 from rotactl.policy import default_policy
-from rotactl.store import scan_text
+from rotactl.store import codecs, records as codec
+from rotactl.store.files import scan_text
 
 POLICY = default_policy()
 STAFF = ["a", "b", "c", "d"]
@@ -17,18 +25,18 @@ def _id(n):
 
 
 def build_day(actions):
-    """Turn random actions into the records the desk would have written (decided by the engine)."""
+    """Turn random actions into the entries the desk would have written (decided by the core)."""
     records = []
 
-    def add(n, **fields):
-        records.append({"id": _id(n), "at": f"{DATE} {8 + n // 60:02d}:{n % 60:02d}:00", **fields})
+    def add(n, cls, **fields):
+        records.append(cls(id=_id(n), at=f"{DATE} {8 + n // 60:02d}:{n % 60:02d}:00", **fields))
 
     n = 0
     for sid in STAFF:
-        add(n, kind="staff-add", staff=sid, name=sid, role="sales")
+        add(n, StaffAdd, staff=sid, name=sid, role="sales")
         n += 1
     for sid in STAFF:
-        add(n, kind="check-in", staff=sid)
+        add(n, Presence, kind="check-in", staff=sid)
         n += 1
     for action, who in actions:
         day = replay_day(Carry(), DATE, POLICY, records)
@@ -39,20 +47,20 @@ def build_day(actions):
                 d = rotation.decide(day, rotation.Lead("visit", at, "", "客户"), rotation.Context())
             except DomainError:
                 continue
-            add(n, kind="visit", name="客户", receiver=d.receiver, counted="1" if d.counted else "0",
-                rule=d.rule, skipped=encode_skipped(d.skipped))
+            add(n, Reception, kind="visit", name="客户", receiver=d.receiver, counted=d.counted, rule=d.rule,
+                skipped=d.skipped)
         elif action == "done" and person.receiving:
-            add(n, kind="done", staff=who)
+            add(n, Presence, kind="done", staff=who)
         elif action == "away" and not person.away:
-            add(n, kind="away", staff=who, reason="official" if n % 2 else "personal")
+            add(n, Presence, kind="away", staff=who, reason="official" if n % 2 else "personal")
         elif action == "back" and person.away:
-            add(n, kind="back", staff=who)
+            add(n, Presence, kind="back", staff=who)
         elif action == "pass":
             try:
                 d = rotation.decide_pass(day, who, "visit")
             except DomainError:
                 continue
-            add(n, kind="pass", staff=who, queue="visit", turn=d.turn, skipped=encode_skipped(d.skipped))
+            add(n, Pass, staff=who, queue="visit", turn=d.turn, skipped=d.skipped)
         n += 1
     return records
 
@@ -65,19 +73,19 @@ def signature(day):
             day.carry.to_dict())
 
 
-def chained(path, records):
-    """Encode records into one ledger file with a proper chain, and read them back."""
+def chained(path, entries):
+    """Encode entries into one ledger file with a proper chain, and read them back, typed."""
     prev, lines = "", []
-    codec = codecs.codec_for(path)
-    for record in records:
-        record = {**record, "writer": "w1"}
+    file_codec = codecs.codec_for(path)
+    for entry in entries:
+        record = {"id": entry.id, "at": entry.at, "kind": entry.kind, **codec.encode(entry), "writer": "w1"}
         if prev:
             record["prev"] = prev
         record["hash"] = prev = codecs.entry_hash(prev, record)
-        lines.append(codec.encode(record))
-    scan = scan_text(path, (codec.header + "".join(lines)).encode())
+        lines.append(file_codec.encode(record))
+    scan = scan_text(path, (file_codec.header + "".join(lines)).encode())
     assert not scan.problems, scan.problems
-    return [e.record for e in scan.entries]
+    return [codec.decode(e.record, f"{path}:{e.line}") for e in scan.entries]
 
 
 actions = st.lists(st.tuples(st.sampled_from(["register", "register", "done", "away", "back", "pass"]),
@@ -104,7 +112,7 @@ def test_replay_ignores_file_order_and_partitioning(acts, rnd, parts):
 @settings(max_examples=30, deadline=None)
 @given(actions)
 def test_every_skip_outcome_is_recorded_with_a_rule(acts):
-    for record in build_day(acts):
-        for part in filter(None, record.get("skipped", "").split("|")):
-            staff, outcome, rule = part.split(":")
-            assert outcome in ("make-up", "forfeit", "consumed", "excluded") and rule.startswith(("ROT-", "PEN-"))
+    for entry in build_day(acts):
+        for skip in getattr(entry, "skipped", ()):
+            assert skip.outcome in ("make-up", "forfeit", "consumed", "excluded")
+            assert skip.rule.startswith(("ROT-", "PEN-"))

@@ -22,11 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rotactl import codecs  # noqa: E402
-from rotactl.floor import Carry, end_day, replay_day  # noqa: E402
-from rotactl.office import init_office  # noqa: E402
+from rotactl.commands.day import create_office as init_office  # noqa: E402
+from rotactl.core.replay import end_day, replay_day  # noqa: E402
+from rotactl.core.state import Carry  # noqa: E402
 from rotactl.policy import default_policy  # noqa: E402
-from rotactl.store import partition  # noqa: E402
+from rotactl.store import codecs, records as codec  # noqa: E402
+from rotactl.store.files import partition  # noqa: E402
 
 DATA = ROOT / "bench-data"
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))
@@ -135,7 +136,7 @@ def build(root: Path, years: int) -> None:
         records = pending + day_records(w, day.isoformat(), rng, phones, 220)
         pending = []
         w.flush()
-        carry = end_day(replay_day(carry, day.isoformat(), policy, records))
+        carry = end_day(replay_day(carry, day.isoformat(), policy, [codec.decode(r) for r in records]))
         files = {}
         for rel in sorted(set(partition(r["at"], r["kind"]) for r in records)):
             data = (root / rel).read_bytes()

@@ -94,6 +94,11 @@ def joined_at(phone: str, others: set[str], entries: list[Entry], family, at: st
     return None
 
 
+def departed(carry) -> dict[str, tuple[str, str]]:
+    """ATT-DEPARTED's input: staff who left -> (when, reassigned to)."""
+    return {sid: (m.left, m.reassign_to) for sid, m in carry.roster.items() if m.left}
+
+
 def _period(policy, source: str) -> int:
     p = policy.protection
     return getattr(p, f"{source}_days", p.visit_days) if source in PERIOD_SOURCES else p.visit_days

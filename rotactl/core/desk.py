@@ -32,16 +32,11 @@ def _active(day: Day, sid: str | None) -> bool:
     return member is not None and member.active
 
 
-def departed(carry) -> dict[str, tuple[str, str]]:
-    """ATT-DEPARTED: staff who left -> (when, reassigned to)."""
-    return {sid: (m.left, m.reassign_to) for sid, m in carry.roster.items() if m.left}
-
-
 def register(day: Day, pending: Reception, group=None, referrer=None) -> Registration:
     """Decide who receives a lead. `group`: the customer's (members, entries) including `pending`;
     `referrer`: the referring customer's (members, entries) (ATT-REFERRAL)."""
     policy, at = day.policy, pending.at
-    gone = departed(day.carry)
+    gone = attribution.departed(day.carry)
     lead = Lead(pending.kind, at, pending.phone, pending.name, pending.ckind, pending.designated,
                 pending.absent, pending.to)
     ctx = Context()

@@ -181,7 +181,11 @@ class Floor:
         def fetch(p):
             return self.fetch(p) + [e for e in extra if p in (e.phone, getattr(e, "family_of", ""))]
         members, found = attribution.group(phone, fetch, self.policy.protection.family, at)
-        return disputes.Group(members, found, self.policy, desk.departed(self.day(at).carry), at)
+        return disputes.Group(members, found, self.policy, self.departed(at), at)
+
+    def departed(self, at: str) -> dict[str, tuple[str, str]]:
+        """ATT-DEPARTED's input, as the shell takes it from the roster: who left, when, to whom."""
+        return {e.staff: (e.at, e.reassign_to) for e in self.entries if isinstance(e, StaffLeave) and e.at <= at}
 
     def who(self, phone: str, when: str | None = None) -> attribution.Attribution:
         group = self.group(phone, when)

@@ -22,7 +22,7 @@ def snake(rule_id: str) -> str:
     return rule_id.lower().replace("-", "_")
 
 
-def tested_ids() -> set[str]:
+def ids_with_tests() -> set[str]:
     """Ids whose snake-case name begins a test function in tests/rules (longest id wins)."""
     by_length = sorted(RULES, key=len, reverse=True)
     found = set()
@@ -41,12 +41,12 @@ def test_registry_holds_exactly_the_spec_rule_ids():
 
 
 def test_every_rule_is_tested_or_listed_as_not_yet_built():
-    untested = {r for r in spec_ids() if r not in tested_ids() and RULES[r].built}
+    untested = {r for r in spec_ids() if r not in ids_with_tests() and RULES[r].built}
     assert not untested, f"rules with no test in tests/rules and not marked built=False: {sorted(untested)}"
 
 
 def test_rules_marked_not_built_have_no_test_claiming_them():
-    assert not {r for r in tested_ids() if not RULES[r].built}
+    assert not {r for r in ids_with_tests() if not RULES[r].built}
 
 
 def test_importing_the_core_loads_no_click_sqlite_store_or_commands():

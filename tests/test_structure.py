@@ -1,0 +1,27 @@
+"""The shape the code keeps: the command reference is current, modules stay small, commands load lazily."""
+import subprocess
+import sys
+from pathlib import Path
+
+from tools.make_commands_doc import TARGET, commands_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_docs_commands_md_is_generated_from_the_current_help():
+    assert TARGET.read_text(encoding="utf-8") == commands_markdown(), "run `make docs`"
+
+
+def test_no_module_over_450_lines_and_the_click_entry_point_under_200():
+    sizes = {p.relative_to(ROOT).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+             for p in (ROOT / "rotactl").rglob("*.py")}
+    assert {p: n for p, n in sizes.items() if n > 450} == {}
+    assert sizes["rotactl/cli.py"] < 200
+
+
+def test_a_command_imports_only_its_own_module():
+    code = ("import sys\nfrom rotactl.cli import cli\n"
+            "try:\n    cli(['next', '--help'], prog_name='rotactl')\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('rotactl.commands.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.split()[-1:] == ["rotactl.commands.desk"] and "rotactl.commands.register" not in out
