@@ -13,16 +13,33 @@ import click
 from rotactl.commands._shell import Env
 from rotactl.errors import LedgerError, RotactlError
 
-# command name -> "module:attribute" under rotactl.commands, in the order `--help` lists them
+# command name -> ("module:attribute" under rotactl.commands, its one-line help), in the order `--help`
+# lists them; `--help` reads the line here instead of importing every module (a test keeps them equal)
 COMMANDS = {
-    "init": "day:init", "staff": "staff:staff",
-    "check-in": "desk:check_in", "check-out": "desk:check_out", "away": "desk:away", "back": "desk:back",
-    "done": "desk:done", "pass": "desk:pass_", "next": "desk:next_",
-    "register": "register:register", "handover": "register:handover",
-    "who": "customers:who", "follow-up": "customers:follow_up", "link": "customers:link", "deal": "customers:deal",
-    "report-in": "customers:report_in", "claim": "customers:claim", "reassign": "customers:reassign",
-    "disputes": "disputes:disputes_", "resolve-dispute": "disputes:resolve_dispute",
-    "rollover": "day:rollover", "report": "reports:report", "check": "day:check", "log": "day:log",
+    "init": ("day:init", 'Create an office directory with a preset policy.'),
+    "staff": ("staff:staff", 'The roster: add, list, leave, suspend, penalize.'),
+    "check-in": ("desk:check_in", "Staff arrive, in the order given; they join today's order (ORD-*)."),
+    "check-out": ("desk:check_out", 'Leave for the day.'),
+    "away": ("desk:away", 'Leave the desk (ROT-OFFICIAL / ROT-ABSENT when the turn comes).'),
+    "back": ("desk:back", 'Return to the desk.'),
+    "done": ("desk:done", 'Finish the current reception.'),
+    "pass": ("desk:pass_", 'The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES).'),
+    "next": ("desk:next_", 'Who is next-up and the order behind them (read-only).'),
+    "register": ("register:register", 'Record a lead and decide who receives it, with the rule that decided.'),
+    "handover": ("register:handover", "The receiver recognised a colleague's customer and hands over (ATT-RECOGNISED)."),
+    "who": ("customers:who", 'Owner, protection, channel, group and claims of a customer.'),
+    "follow-up": ("customers:follow_up", "A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."),
+    "link": ("customers:link", 'Record that two customers are family (ATT-FAMILY).'),
+    "deal": ("customers:deal", 'A deal stage closed by ID (下定 / 签约 / 退订); a refund reopens the customer.'),
+    "report-in": ("customers:report_in", 'A channel agency pre-registers a customer (报备, ATT-REPORT).'),
+    "claim": ("customers:claim", 'A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT).'),
+    "reassign": ("customers:reassign", 'Manager: the customer complained and asked for someone else (ATT-COMPLAINT).'),
+    "disputes": ("disputes:disputes_", 'The collisions the facts show, each with a stable id, claimants, proposed split and rule.'),
+    "resolve-dispute": ("disputes:resolve_dispute", "A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."),
+    "rollover": ("day:rollover", 'Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER).'),
+    "report": ("reports:report", 'Per-person turns, make-ups, forfeits, passes, receptions, calls, deals, fines.'),
+    "check": ("day:check", 'Validate every ledger file, chain and checkpoint; exit 3 on any problem.'),
+    "log": ("day:log", 'The entries themselves, in (time, id) order.'),
 }
 
 
@@ -34,11 +51,14 @@ class RotactlGroup(click.Group):
         return list(COMMANDS)
 
     def get_command(self, ctx, name):
-        target = COMMANDS.get(name)
-        if target is None:
+        if name not in COMMANDS:
             return None
-        module, attribute = target.split(":")
+        module, attribute = COMMANDS[name][0].split(":")
         return getattr(importlib.import_module(f"rotactl.commands.{module}"), attribute)
+
+    def format_commands(self, ctx, formatter):
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_target, short) in COMMANDS.items()])
 
     def invoke(self, ctx):
         try:

@@ -25,3 +25,22 @@ def test_a_command_imports_only_its_own_module():
             "print(' '.join(sorted(m for m in sys.modules if m.startswith('rotactl.commands.'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert out.split()[-1:] == ["rotactl.commands.desk"] and "rotactl.commands.register" not in out
+
+
+def test_the_help_listing_says_what_each_command_says_of_itself():
+    import click
+
+    from rotactl.cli import COMMANDS, cli
+
+    with click.Context(cli) as ctx:
+        own = {name: cli.get_command(ctx, name).get_short_help_str(10**6) for name in COMMANDS}
+    assert own == {name: short for name, (_target, short) in COMMANDS.items()}
+
+
+def test_help_imports_no_command_module():
+    code = ("import sys\nfrom rotactl.cli import cli\n"
+            "try:\n    cli(['--help'], prog_name='rotactl')\nexcept SystemExit:\n    pass\n"
+            "print('MODULES', *sorted(m for m in sys.modules if m.startswith('rotactl.commands.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert "Commands:" in out
+    assert out.splitlines()[-1].split() == ["MODULES", "rotactl.commands._shell"]

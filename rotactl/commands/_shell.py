@@ -8,7 +8,6 @@ emits — no command repeats that setup.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import getpass
 import os
@@ -102,7 +101,7 @@ class Act:
 
     def new_from(self, entry):
         """A typed entry the core built, with its id reserved."""
-        return dataclasses.replace(entry, id=self.office.new_id(entry.at, entry.kind))
+        return entry.replace(id=self.office.new_id(entry.at, entry.kind))
 
     @property
     def roster(self):

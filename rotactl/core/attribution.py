@@ -47,12 +47,25 @@ class Attribution:
         return None if self.until in (None, PERMANENT) else self.until
 
 
+def family_pairs(entry: Entry, family) -> list[tuple[str, str]]:
+    """ATT-FAMILY: the (phone, phone) pairs of an entry that the policy's family relations join."""
+    return [(a, b) for a, b, relation in links_in(entry) if relation in family]
+
+
 def family_edges(entries: Iterable[Entry], family) -> Iterable[tuple[str, str]]:
-    """ATT-FAMILY: the (phone, phone) pairs that the policy's family relations join."""
     for entry in entries:
-        for a, b, relation in links_in(entry):
-            if relation in family:
-                yield a, b
+        yield from family_pairs(entry, family)
+
+
+def reachable(start: str, neighbours: Callable[[str], Iterable[str]]) -> set[str]:
+    """Every phone joined to `start` through family links (ATT-FAMILY's one walk)."""
+    members, todo = {start}, [start]
+    while todo:
+        for other in neighbours(todo.pop()):
+            if other not in members:
+                members.add(other)
+                todo.append(other)
+    return members
 
 
 def group(phone: str, fetch: Callable[[str], Iterable[Entry]], family: list[str],
@@ -60,36 +73,34 @@ def group(phone: str, fetch: Callable[[str], Iterable[Entry]], family: list[str]
     """The customer group of `phone` at time `at` and every entry about it (ATT-FAMILY).
 
     `fetch(phone)` gives the entries filed under a phone; the group grows along
-    the family links those entries state, one phone at a time."""
-    members, todo, found = {phone}, [phone], {}
-    while todo:
-        facts = [e for e in fetch(todo.pop()) if e.at <= at]
+    the family links those entries state."""
+    found: dict[str, Entry] = {}
+
+    def neighbours(current: str) -> Iterable[str]:
+        facts = [e for e in fetch(current) if e.at <= at]
         found.update((e.id, e) for e in facts)
-        for pair in family_edges(facts, family):
-            for other in pair:
-                if other not in members:
-                    members.add(other)
-                    todo.append(other)
-    ordered = sorted(found.values(), key=lambda e: (e.at, e.id))
-    return sorted(members), ordered
+        return [p for pair in family_edges(facts, family) for p in pair]
+
+    members = reachable(phone, neighbours)
+    return sorted(members), sorted(found.values(), key=lambda e: (e.at, e.id))
 
 
 def joined_at(phone: str, others: set[str], entries: list[Entry], family, at: str) -> str | None:
     """When family links first joined `phone` to one of `others` (ATT-FAMILY over time), or None."""
-    index: dict[str, list[Entry]] = {}
-    seen: list[Entry] = []
+    links: dict[str, set[str]] = {}
+    component = {phone}
     for entry in entries:
         if entry.at > at:
             break
-        pairs = list(family_edges([entry], family))
+        pairs = family_pairs(entry, family)
         if not pairs:
             continue
-        seen.append(entry)
         for a, b in pairs:
-            index.setdefault(a, []).append(entry)
-            index.setdefault(b, []).append(entry)
-        members, _ = group(phone, lambda p: index.get(p, ()), family, entry.at)
-        if others & set(members):
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+        if any(a in component or b in component for a, b in pairs):
+            component = reachable(phone, lambda p: links.get(p, ()))
+        if component & others:
             return entry.at
     return None
 

@@ -6,7 +6,6 @@ typed entry to append with what the command reports. The shell appends it.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from rotactl.core import attribution, rules
@@ -52,9 +51,8 @@ def register(day: Day, pending: Reception, group=None, referrer=None) -> Registr
         if ref.owner and _active(day, ref.owner):
             ctx.referral_owner = ref.owner
     decision = decide(day, lead, ctx)
-    entry = dataclasses.replace(pending, receiver=decision.receiver or "", counted=decision.counted,
-                                rule=decision.rule, skipped=decision.skipped, claim=decision.claim,
-                                takeover=decision.takeover)
+    entry = pending.replace(receiver=decision.receiver or "", counted=decision.counted, rule=decision.rule,
+                            skipped=decision.skipped, claim=decision.claim, takeover=decision.takeover)
     owner = until = agency = None
     if group is not None:
         records = [entry if r is pending else r for r in group[1]]

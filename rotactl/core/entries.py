@@ -1,4 +1,4 @@
-"""Typed ledger entries: one immutable dataclass per kind, each knowing where it sits.
+"""Typed ledger entries: one immutable class per kind, each knowing where it sits.
 
 The store decodes a ledger line (flat text fields) into one of these and encodes
 it back (`rotactl.store.records`); the rules only ever see typed values — bools,
@@ -7,8 +7,8 @@ ints, tuples of `Skip`, award dicts — never the storage spelling of them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import ClassVar, NamedTuple
 
 QUEUES = ("visit", "call")
 
@@ -24,21 +24,101 @@ def skips_view(skipped) -> list[dict]:
     return [s._asdict() for s in skipped]
 
 
-_frozen = dataclass(frozen=True, slots=True, kw_only=True)
+REQUIRED = object()
 
 
-@_frozen
 class Entry:
-    """The fields every entry has; an entry of a kind this version does not know stays an `Entry`."""
+    """The fields every entry has; an entry of a kind this version does not know stays an `Entry`.
+
+    Each subclass declares its fields as annotations with optional defaults (like a
+    dataclass, without generating code at import time): instances take keyword
+    arguments only, refuse unknown or missing fields, and cannot be changed —
+    `replace(**changes)` gives a changed copy. `where` does not take part in `==`.
+    """
+    FIELDS: ClassVar[tuple[tuple[str, str], ...]] = ()      # (name, type name), in declaration order
+    DEFAULTS: ClassVar[dict] = {}
+    REQUIRED: ClassVar[frozenset] = frozenset()
+
     id: str = ""
     at: str
     kind: str
     actor: str = ""
-    where: str = field(default="", compare=False)
+    where: str = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        fields: dict[str, str] = {}
+        defaults: dict = {}
+        for klass in reversed(cls.__mro__):
+            for name, kind in vars(klass).get("__annotations__", {}).items():
+                if kind.startswith("ClassVar"):
+                    continue
+                fields[name] = kind
+                default = vars(klass).get(name, REQUIRED)
+                if default is REQUIRED:
+                    defaults.pop(name, None)
+                else:
+                    defaults[name] = default
+        cls.FIELDS = tuple(fields.items())
+        cls.DEFAULTS = defaults
+        cls.REQUIRED = frozenset(fields) - defaults.keys()
+
+    def __init__(self, **values):
+        unknown = values.keys() - self.DEFAULTS.keys() - self.REQUIRED
+        missing = self.REQUIRED - values.keys()
+        if unknown or missing:
+            raise TypeError(f"{type(self).__name__}: " + "; ".join(
+                part for part in (f"unknown field(s) {', '.join(sorted(unknown))}" if unknown else "",
+                                  f"missing field(s) {', '.join(sorted(missing))}" if missing else "") if part))
+        state = self.__dict__
+        state.update(self.DEFAULTS)
+        state.update(values)
+
+    @classmethod
+    def trusted(cls, values: dict) -> "Entry":
+        """An instance from values already known to name only this class's fields, all required ones
+        among them (the store's decoder checks that once per kind)."""
+        entry = object.__new__(cls)
+        state = entry.__dict__
+        state.update(cls.DEFAULTS)
+        state.update(values)
+        return entry
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable; use replace()")
+
+    __delattr__ = __setattr__
+
+    def replace(self, **changes) -> "Entry":
+        """A copy with some fields changed."""
+        unknown = changes.keys() - self.__dict__.keys()
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown field(s) {', '.join(sorted(unknown))}")
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        mine, theirs = dict(self.__dict__), dict(other.__dict__)
+        mine.pop("where", None)
+        theirs.pop("where", None)
+        return mine == theirs
+
+    __hash__ = None
+
+    def __repr__(self):
+        shown = ", ".join(f"{name}={self.__dict__[name]!r}" for name, _kind in self.FIELDS
+                          if name in ("id", "at", "kind") or self.__dict__[name] != self.DEFAULTS.get(name, REQUIRED))
+        return f"{type(self).__name__}({shown})"
+
+
+Entry.__init_subclass__()
 
 
 # -- the roster ------------------------------------------------------------------------
-@_frozen
 class StaffAdd(Entry):
     kind: str = "staff-add"
     staff: str
@@ -48,14 +128,12 @@ class StaffAdd(Entry):
     trainee: bool = False
 
 
-@_frozen
 class StaffLeave(Entry):
     kind: str = "staff-leave"
     staff: str
     reassign_to: str = ""
 
 
-@_frozen
 class StaffSuspend(Entry):
     kind: str = "staff-suspend"
     staff: str
@@ -64,7 +142,6 @@ class StaffSuspend(Entry):
     rule: str = ""
 
 
-@_frozen
 class Penalty(Entry):
     """Half rotation from `start` through `until`: day-end (`penalty`) or a manager's (`staff-penalize`)."""
     kind: str = "penalty"
@@ -78,14 +155,12 @@ class Penalty(Entry):
 
 
 # -- the desk ------------------------------------------------------------------------------
-@_frozen
 class Presence(Entry):
     """check-in, check-out, back, done (kind says which); away with its reason."""
     staff: str
     reason: str = ""
 
 
-@_frozen
 class Pass(Entry):
     kind: str = "pass"
     staff: str
@@ -98,7 +173,6 @@ class Pass(Entry):
     suspend_days: int = 0
 
 
-@_frozen
 class Fine(Entry):
     kind: str = "fine"
     staff: str
@@ -109,13 +183,11 @@ class Fine(Entry):
 
 
 # -- customers -------------------------------------------------------------------------------
-@_frozen
 class CustomerFact(Entry):
     """An entry about a customer, filed under their phone."""
     phone: str = ""
 
 
-@_frozen
 class Reception(CustomerFact):
     """A lead received: kind is its queue, `visit` or `call`."""
     name: str = ""
@@ -141,7 +213,6 @@ class Reception(CustomerFact):
         return self.kind
 
 
-@_frozen
 class Handover(CustomerFact):
     kind: str = "handover"
     ref: str = ""
@@ -152,21 +223,18 @@ class Handover(CustomerFact):
     skipped: tuple[Skip, ...] = ()
 
 
-@_frozen
 class FollowUp(CustomerFact):
     kind: str = "follow-up"
     staff: str
     note: str = ""
 
 
-@_frozen
 class Link(CustomerFact):
     kind: str = "link"
     other: str
     relation: str
 
 
-@_frozen
 class Deal(CustomerFact):
     kind: str = "deal"
     staff: str
@@ -176,7 +244,6 @@ class Deal(CustomerFact):
     agency: str = ""
 
 
-@_frozen
 class Claim(CustomerFact):
     kind: str = "claim"
     note: str = ""
@@ -188,7 +255,6 @@ class Claim(CustomerFact):
         return self.staff or self.agency
 
 
-@_frozen
 class ReportIn(CustomerFact):
     kind: str = "report-in"
     agency: str
@@ -198,7 +264,6 @@ class ReportIn(CustomerFact):
     expect: str = ""
 
 
-@_frozen
 class Reassign(CustomerFact):
     kind: str = "reassign"
     receiver: str
@@ -206,11 +271,10 @@ class Reassign(CustomerFact):
     reason: str = ""
 
 
-@_frozen
 class Ruling(CustomerFact):
     kind: str = "ruling"
     dispute: str
-    award: dict = field(default_factory=dict)     # party -> percent
+    award: dict = MappingProxyType({})            # party -> percent
     house: bool = False
     reason: str = ""
     rule: str = ""
@@ -228,8 +292,9 @@ KINDS: dict[str, type[Entry]] = {
 
 def links_in(entry: Entry) -> list[tuple[str, str, str]]:
     """(phone, phone, relation) pairs an entry states (ATT-FAMILY's edges)."""
-    if isinstance(entry, Link):
+    kind = entry.kind
+    if kind == "link":
         return [(entry.phone, entry.other, entry.relation)]
-    if isinstance(entry, Reception) and entry.family_of and entry.phone:
+    if (kind == "visit" or kind == "call") and entry.family_of and entry.phone:
         return [(entry.phone, entry.family_of, entry.relation)]
     return []

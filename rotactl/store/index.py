@@ -44,6 +44,7 @@ def phones_of(record: dict) -> set[str]:
 class Index:
     def __init__(self, store: Store):
         self.store = store
+        self._decoded: dict[str, Entry] = {}
         self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
         self.db.executescript(SCHEMA)
         if self._meta("version") != VERSION:
@@ -90,21 +91,28 @@ class Index:
             self.db.executemany("insert or replace into files values (?, ?, ?)", files)
             self.db.execute("insert or replace into meta values ('sealed', ?)", (max(sealed, watermark),))
 
+    def _entry(self, entry_id: str, rec: str) -> Entry:
+        """The typed entry of an index row; an entry filed under several keys is decoded once."""
+        entry = self._decoded.get(entry_id)
+        if entry is None:
+            entry = self._decoded[entry_id] = decode(json.loads(rec), owned=True)
+        return entry
+
     def fetch(self, phone: str) -> list[Entry]:
         """Every entry filed under a phone (or "#KIND"), typed, in (time, id) order."""
-        return [decode(json.loads(rec)) for (rec,) in
-                self.db.execute("select rec from facts where phone = ? order by at, id", (phone,))]
+        return [self._entry(i, rec) for i, rec in
+                self.db.execute("select id, rec from facts where phone = ? order by at, id", (phone,))]
 
     def fetch_many(self, keys) -> dict[str, list[Entry]]:
         """Every entry under each key, in (time, id) order: one query per 500 keys."""
         keys = sorted(set(keys))
-        out: dict[str, list[dict]] = {k: [] for k in keys}
+        out: dict[str, list[Entry]] = {k: [] for k in keys}
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            for phone, rec in self.db.execute(
-                    f"select phone, rec from facts where phone in ({marks}) order by at, id", chunk):
-                out[phone].append(decode(json.loads(rec)))
+            for phone, entry_id, rec in self.db.execute(
+                    f"select phone, id, rec from facts where phone in ({marks}) order by at, id", chunk):
+                out[phone].append(self._entry(entry_id, rec))
         return out
 
     def phones_masked_as(self, mask: str, name: str, after: str, until: str) -> list[str]:

@@ -7,7 +7,6 @@ an int as digits, skipped people as `staff:outcome:rule|…`, a list of ids as
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 from rotactl.core.entries import KINDS, Entry, Skip
@@ -50,23 +49,38 @@ ENCODE = {
 @functools.cache
 def _spec(cls: type[Entry]) -> tuple[tuple[str, str, str], ...]:
     """(attribute, record key, type name) for each stored field of a class."""
-    return tuple((f.name, ALIASES.get(f.name, f.name), str(f.type)) for f in dataclasses.fields(cls)
-                 if f.name != "where")
+    return tuple((name, ALIASES.get(name, name), kind) for name, kind in cls.FIELDS if name != "where")
 
 
-def decode(record: dict, where: str = "") -> Entry:
-    """A typed entry from a ledger record; a record that does not fit its kind is a ledger problem."""
+@functools.cache
+def _plan(cls: type[Entry]) -> tuple[dict[str, str], tuple]:
+    """How to decode a class: record key -> attribute, and the attributes that are not plain text."""
+    spec = _spec(cls)
+    return {key: name for name, key, _kind in spec}, tuple((name, DECODE[kind]) for name, _k, kind in spec
+                                                           if kind != "str")
+
+
+def decode(record: dict, where: str = "", owned: bool = False) -> Entry:
+    """A typed entry from a ledger record; a record that does not fit its kind is a ledger problem.
+    `owned`: the caller hands the dict over (the index's freshly parsed rows), so it may be reused."""
     cls = KINDS.get(record.get("kind", ""), Entry)
-    values = {}
+    keys, typed = _plan(cls)
+    if owned and all(keys.get(key) == key for key in record):
+        values = record
+    else:
+        values = {keys[key]: text for key, text in record.items() if key in keys}
     try:
-        for name, key, kind in _spec(cls):
-            text = record.get(key)
-            if text is not None:
-                values[name] = DECODE[kind](text)
-        return cls(where=where, **values)
+        for name, convert in typed:
+            if name in values:
+                values[name] = convert(values[name])
+        missing = cls.REQUIRED - values.keys()
+        if missing:
+            raise TypeError(f"missing {', '.join(sorted(missing))}")
     except (TypeError, ValueError) as exc:
         raise LedgerError([f"{where or record.get('id', '?')}: entry {record.get('id')} "
                            f"({record.get('kind')}) does not fit its kind ({exc})"]) from None
+    values["where"] = where
+    return cls.trusted(values)
 
 
 def encode(entry: Entry) -> dict[str, str]:

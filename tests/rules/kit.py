@@ -6,7 +6,6 @@ floor: check people in, register leads, deal, and look at the decision's rule.
 """
 from __future__ import annotations
 
-import dataclasses
 import itertools
 
 from rotactl.core import attribution, dates, desk, disputes
@@ -55,7 +54,7 @@ class Floor:
     def add(self, entry: Entry) -> Entry:
         """Append an entry (an id is given if it has none); returns it as recorded."""
         if not entry.id:
-            entry = dataclasses.replace(entry, id=f"e{entry.at[:10].replace('-', '')}{next(self._ids):012d}-000000")
+            entry = entry.replace(id=f"e{entry.at[:10].replace('-', '')}{next(self._ids):012d}-000000")
         self.entries.append(entry)
         return entry
 
