@@ -118,90 +118,103 @@ def _period(policy, source: str) -> int:
 PERIOD_SOURCES = frozenset({"visit", "call", "deposit", "contract"})
 
 
-def attribute(records: list[Entry], policy, at: str, departed: dict[str, tuple[str, str]]) -> Attribution:
-    """Replay the group's facts up to `at`. `departed`: staff -> (left at, reassigned to)."""
-    result = Attribution()
-    period = 0
-    last_contact = ""
-    lapse = policy.protection.lapse_days
+class Replay:
+    """The owner of a group, fact by fact: ATT-FIRST, ATT-PROTECT, ATT-RENEW, ATT-DEPARTED, ATT-COMPLAINT.
 
-    def protected(day: str) -> bool:
+    `apply` each fact in (time, id) order, then `settle(at)`; `result` is the
+    attribution at that moment. A caller may go on applying (register: the
+    attribution before its decision, then with the decided entry)."""
+
+    def __init__(self, policy, departed: dict[str, tuple[str, str]]):
+        self.policy, self.departed = policy, departed
+        self.result = Attribution()
+        self.period = 0
+        self.last_contact = ""
+
+    def protected(self, day: str) -> bool:
+        result, lapse = self.result, self.policy.protection.lapse_days
         if result.owner is None:
             return False
-        if lapse and not result.signed and last_contact and dates.add_days(last_contact, lapse) < day:
+        if lapse and not result.signed and self.last_contact and dates.add_days(self.last_contact, lapse) < day:
             return False
         return result.until == PERMANENT or (result.until is not None and result.until >= day)
 
-    def settle(moment: str) -> None:
+    def settle(self, moment: str) -> Attribution:
         """Drop a lapsed claim; move a departed owner's customer (ATT-DEPARTED)."""
+        result, departed = self.result, self.departed
         if result.owner and result.owner in departed and departed[result.owner][0] <= moment:
             target = departed[result.owner][1]
             result.owner = target or None
             if not target:
                 result.until = None
-        if result.owner and not protected(moment[:10]):
+        if result.owner and not self.protected(moment[:10]):
             result.owner, result.until = None, None
+        return result
 
-    def take(party: str, day: str, source: str, moment: str) -> None:
-        nonlocal period, last_contact
-        period = _period(policy, source)
-        result.owner, result.since, last_contact = party, moment, day
-        result.until = PERMANENT if period == 0 else dates.add_days(day, period)
+    def take(self, party: str, day: str, source: str, moment: str) -> None:
+        self.period = _period(self.policy, source)
+        self.result.owner, self.result.since, self.last_contact = party, moment, day
+        self.result.until = PERMANENT if self.period == 0 else dates.add_days(day, self.period)
 
-    def renew(day: str, source: str | None = None) -> None:
-        nonlocal period, last_contact
-        last_contact = day
+    def renew(self, day: str, source: str | None = None) -> None:
+        self.last_contact = day
         if source:
-            new = _period(policy, source)
-            if new == 0 or (period and new > period):
-                period = new
-        if result.until == PERMANENT or period == 0:
-            result.until = PERMANENT
+            new = _period(self.policy, source)
+            if new == 0 or (self.period and new > self.period):
+                self.period = new
+        if self.result.until == PERMANENT or self.period == 0:
+            self.result.until = PERMANENT
         else:
-            result.until = max(result.until or "", dates.add_days(day, period))
+            self.result.until = max(self.result.until or "", dates.add_days(day, self.period))
 
-    for record in records:
-        if record.at > at:
-            break
+    def apply(self, record: Entry) -> None:
+        result = self.result
         kind, moment = record.kind, record.at
         day = moment[:10]
-        settle(moment)
+        self.settle(moment)
         if kind in ("visit", "call") and record.claim:
             party = record.claim
             result.claims.append({"party": party, "basis": kind, "since": moment})
             if result.owner is None or record.takeover:
-                take(party, day, kind, moment)
+                self.take(party, day, kind, moment)
             elif result.owner == party:
-                renew(day)
+                self.renew(day)
             else:
                 result.collisions.append({"party": party, "basis": kind, "at": moment, "entry": record.id})
         elif kind == "handover":
             party = record.receiver
-            if result.owner in (None, party):
-                if result.owner is None:
-                    take(party, day, "visit", moment)
-                else:
-                    renew(day)
+            if result.owner is None:
+                self.take(party, day, "visit", moment)
+            elif result.owner == party:
+                self.renew(day)
         elif kind == "reassign":                          # ATT-COMPLAINT
-            take(record.receiver, day, "visit", moment)
+            self.take(record.receiver, day, "visit", moment)
         elif kind == "follow-up":
             if result.owner == record.staff:
-                renew(day)
+                self.renew(day)
         elif kind == "deal":
             stage, party = record.stage, record.staff
             if stage == "refund":
                 result.owner, result.until, result.signed = None, None, False
-                continue
+                return
             result.signed = True
             result.claims.append({"party": party, "basis": stage, "since": moment})
             if result.owner is None:
-                take(party, day, stage, moment)
+                self.take(party, day, stage, moment)
             elif result.owner == party:
-                renew(day, stage)
+                self.renew(day, stage)
             else:
                 result.collisions.append({"party": party, "basis": stage, "at": moment, "entry": record.id})
-    settle(at)
-    return result
+
+
+def attribute(records: list[Entry], policy, at: str, departed: dict[str, tuple[str, str]]) -> Attribution:
+    """Replay the group's facts up to `at`. `departed`: staff -> (left at, reassigned to)."""
+    replay = Replay(policy, departed)
+    for record in records:
+        if record.at > at:
+            break
+        replay.apply(record)
+    return replay.settle(at)
 
 
 # -- channel agencies (ATT-REPORT, ATT-INHOUSE) ------------------------------------------

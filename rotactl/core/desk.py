@@ -39,13 +39,19 @@ def register(day: Day, pending: Reception, group=None, referrer=None) -> Registr
     lead = Lead(pending.kind, at, pending.phone, pending.name, pending.ckind, pending.designated,
                 pending.absent, pending.to)
     ctx = Context()
-    if group is not None and is_customer(lead, policy):
+    replay = None
+    if group is not None:
         members, records = group
-        att = attribution.attribute(records, policy, at, gone)
-        if att.owner and _active(day, att.owner):
-            ctx.owner = att.owner
-        ctx.signed = att.signed
-        ctx.repeat_receiver = next((day.seen[m] for m in members if m in day.seen), "")
+        replay = attribution.Replay(policy, gone)       # the group's attribution, replayed once
+        for record in records:
+            if record is not pending:
+                replay.apply(record)
+        before = replay.settle(at)
+        if is_customer(lead, policy):
+            if before.owner and _active(day, before.owner):
+                ctx.owner = before.owner
+            ctx.signed = before.signed
+            ctx.repeat_receiver = next((day.seen[m] for m in members if m in day.seen), "")
     if referrer is not None:
         ref = attribution.attribute(referrer[1], policy, at, gone)
         if ref.owner and _active(day, ref.owner):
@@ -54,11 +60,11 @@ def register(day: Day, pending: Reception, group=None, referrer=None) -> Registr
     entry = pending.replace(receiver=decision.receiver or "", counted=decision.counted, rule=decision.rule,
                             skipped=decision.skipped, claim=decision.claim, takeover=decision.takeover)
     owner = until = agency = None
-    if group is not None:
-        records = [entry if r is pending else r for r in group[1]]
-        after = attribution.attribute(records, policy, at, gone)
+    if replay is not None:
+        replay.apply(entry)                              # … and with the decided entry
+        after = replay.settle(at)
         owner, until = after.owner, after.protected_until
-        agency = attribution.channel(records, policy, at).agency
+        agency = attribution.channel([entry if r is pending else r for r in group[1]], policy, at).agency
     return Registration(entry, decision, owner, until, agency)
 
 

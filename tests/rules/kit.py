@@ -218,3 +218,12 @@ class Floor:
         for analysis in self.analyses(when):
             out.update(analysis.credits)
         return out
+
+
+def floor(preset: str = "default", *ids: str, **knobs) -> Floor:
+    """An office with salespeople `ids` (default a, b, c) checked in at 08:30 on the first day."""
+    f = Floor(preset, **knobs)
+    ids = ids or ("a", "b", "c")
+    f.staff(*ids)
+    f.check_in(*ids)
+    return f

@@ -4,18 +4,10 @@ import pytest
 from rotactl.core import rules
 from rotactl.errors import DomainError
 
-from tests.rules.kit import Floor, phone
+from tests.rules.kit import Floor, floor, phone
 
 D2, D3, D4 = "2026-11-03", "2026-11-04", "2026-11-05"
 
-
-def floor(preset="default", *ids, **knobs) -> Floor:
-    """An office with salespeople `ids` (default a, b, c) checked in on the first day."""
-    f = Floor(preset, **knobs)
-    ids = ids or ("a", "b", "c")
-    f.staff(*ids)
-    f.check_in(*ids)
-    return f
 
 
 def on(f: Floor, date: str, *ids: str) -> None:

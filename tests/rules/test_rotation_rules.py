@@ -8,18 +8,10 @@ from rotactl.core.penalties import day_end
 from rotactl.core.rotation import NobodyAvailable
 from rotactl.errors import DomainError
 
-from tests.rules.kit import Floor, phone
+from tests.rules.kit import Floor, floor, phone
 
 D2, D3, D4, D5 = "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06"
 
-
-def floor(preset="default", *ids, **knobs) -> Floor:
-    """An office with salespeople `ids` (default a, b, c) checked in at 08:30 on the first day."""
-    f = Floor(preset, **knobs)
-    ids = ids or ("a", "b", "c")
-    f.staff(*ids)
-    f.check_in(*ids)
-    return f
 
 
 def skips(decision) -> list[tuple]:
