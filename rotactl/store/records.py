@@ -53,19 +53,21 @@ def _spec(cls: type[Entry]) -> tuple[tuple[str, str, str], ...]:
 
 
 @functools.cache
-def _plan(cls: type[Entry]) -> tuple[dict[str, str], tuple]:
-    """How to decode a class: record key -> attribute, and the attributes that are not plain text."""
+def _plan(cls: type[Entry]) -> tuple[dict[str, str], tuple, bool]:
+    """How to decode a class: record key -> attribute, the attributes that are not plain text, and
+    whether every key is its attribute's name."""
     spec = _spec(cls)
-    return {key: name for name, key, _kind in spec}, tuple((name, DECODE[kind]) for name, _k, kind in spec
-                                                           if kind != "str")
+    keys = {key: name for name, key, _kind in spec}
+    return keys, tuple((name, DECODE[kind]) for name, _k, kind in spec if kind != "str"), \
+        all(key == name for key, name in keys.items())
 
 
 def decode(record: dict, where: str = "", owned: bool = False) -> Entry:
     """A typed entry from a ledger record; a record that does not fit its kind is a ledger problem.
     `owned`: the caller hands the dict over (the index's freshly parsed rows), so it may be reused."""
     cls = KINDS.get(record.get("kind", ""), Entry)
-    keys, typed = _plan(cls)
-    if owned and all(keys.get(key) == key for key in record):
+    keys, typed, same_names = _plan(cls)
+    if owned and same_names and record.keys() <= keys.keys():
         values = record
     else:
         values = {keys[key]: text for key, text in record.items() if key in keys}
