@@ -189,3 +189,28 @@ def test_complaint_reassignment_moves_the_customer(office):
     assert refused.exit_code == 1
     moved = office.ok("reassign", P1, "--to", "b", "--reason", "客户投诉要求更换", at="2026-11-02 10:00")
     assert (moved["owner"], moved["rule"]) == ("b", "ATT-COMPLAINT")
+
+
+def test_agency_and_claim_disputes_are_found_by_id_and_ruled(make_office):
+    """resolve-dispute finds a dispute by its id whatever raised it: a deal, a claim, or (agencies)
+    the arrival that confirmed two reports."""
+    office = make_office("channel")
+    office.staff("a", "b")
+    office.ok("check-in", "a", "b", at="2026-11-02 08:55")
+    for agency in ("链家", "我爱我家"):
+        office.ok("report-in", "--agency", agency, "--agent", "经纪", "--name", "张三", "--phone", P1,
+                  "--expect", "2026-11-02 14:00", at="2026-11-02 09:00")
+    office.ok("register", "--name", "张三", "--phone", P1, "--agency", "链家", at="2026-11-02 14:00")
+    claim = office.ok("claim", P1, "--by", "b", "--note", "我先接的电话", at="2026-11-02 15:00")
+    found = {d["kind"]: d for d in office.ok("disputes", at="2026-11-02 15:10")}
+    assert set(found) == {"agency", "claim"} and found["claim"]["id"] == claim["id"]
+    agency_id = found["agency"]["id"]
+    ruled = office.ok("resolve-dispute", agency_id, "--award", "链家=70", "--award", "我爱我家=30",
+                      "--reason", "带看在先", at="2026-11-02 16:00")
+    assert (ruled["dispute"], ruled["award"]) == (agency_id, {"链家": 70, "我爱我家": 30})
+    office.ok("resolve-dispute", claim["id"], "--award", "a=100", "--reason", "首接在先", at="2026-11-02 16:05")
+    after = {d["id"]: d for d in office.ok("disputes", "--all", at="2026-11-02 16:10")}
+    assert after[agency_id]["status"] == after[claim["id"]]["status"] == "ruled"
+    assert after[agency_id]["award"] == {"链家": 70, "我爱我家": 30}
+    again = office.run("resolve-dispute", agency_id, "--house", "--reason", "改判", at="2026-11-02 16:20")
+    assert again.exit_code == 1 and "already ruled" in again.stderr
