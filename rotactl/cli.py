@@ -26,16 +26,20 @@ COMMANDS = {
     "pass": ("desk:pass_", 'The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES).'),
     "next": ("desk:next_", 'Who is next-up and the order behind them (read-only).'),
     "register": ("register:register", 'Record a lead and decide who receives it, with the rule that decided.'),
-    "handover": ("register:handover", "The receiver recognised a colleague's customer and hands over (ATT-RECOGNISED)."),
+    "handover": ("register:handover",
+                 "The receiver recognised a colleague's customer and hands over (ATT-RECOGNISED)."),
     "who": ("customers:who", 'Owner, protection, channel, group and claims of a customer.'),
     "follow-up": ("customers:follow_up", "A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."),
     "link": ("customers:link", 'Record that two customers are family (ATT-FAMILY).'),
     "deal": ("customers:deal", 'A deal stage closed by ID (下定 / 签约 / 退订); a refund reopens the customer.'),
     "report-in": ("customers:report_in", 'A channel agency pre-registers a customer (报备, ATT-REPORT).'),
     "claim": ("customers:claim", 'A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT).'),
-    "reassign": ("customers:reassign", 'Manager: the customer complained and asked for someone else (ATT-COMPLAINT).'),
-    "disputes": ("disputes:disputes_", 'The collisions the facts show, each with a stable id, claimants, proposed split and rule.'),
-    "resolve-dispute": ("disputes:resolve_dispute", "A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."),
+    "reassign": ("customers:reassign",
+                 'Manager: the customer complained and asked for someone else (ATT-COMPLAINT).'),
+    "disputes": ("disputes:disputes_",
+                 'The collisions the facts show, each with a stable id, claimants, proposed split and rule.'),
+    "resolve-dispute": ("disputes:resolve_dispute",
+                        "A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."),
     "rollover": ("day:rollover", 'Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER).'),
     "report": ("reports:report", 'Per-person turns, make-ups, forfeits, passes, receptions, calls, deals, fines.'),
     "check": ("day:check", 'Validate every ledger file, chain and checkpoint; exit 3 on any problem.'),
@@ -81,7 +85,8 @@ class RotactlGroup(click.Group):
 
 
 @click.group(cls=RotactlGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-C", "--dir", "directory", metavar="PATH", help="The office directory ($ROTACTL_DIR, else ./ledgers).")
+@click.option("-C", "--dir", "directory", metavar="PATH",
+              help="The office directory ($ROTACTL_DIR, else ./ledgers).")
 @click.option("--at", metavar='"YYYY-MM-DD HH:MM"', help="Event time to record or evaluate at (default: now).")
 @click.option("--as", "actor", metavar="ACTOR", help="Who is operating ($ROTACTL_USER, else the OS user).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

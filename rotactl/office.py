@@ -105,7 +105,8 @@ class Office:
         """The customer group of `phone` with its facts, ready for the pure rules."""
         members, found = attribution.group(phone, self._fetcher(extra, cache, reported),
                                            self.policy.protection.family, at)
-        return disputes.Group(members, found, self.policy, attribution.departed(carry) if gone is None else gone, at)
+        gone = attribution.departed(carry) if gone is None else gone
+        return disputes.Group(members, found, self.policy, gone, at)
 
     def known_customer(self, phone: str) -> bool:
         return bool(self.index().fetch(phone))

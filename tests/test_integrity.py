@@ -111,3 +111,15 @@ def test_a_killed_writer_never_leaves_a_silent_repair(office, tmp_path):
         assert "torn last line" in result.stderr
     else:
         assert "ok:" in result.stdout
+
+
+def test_every_kind_of_file_problem_has_a_named_check():
+    import re
+    from pathlib import Path
+
+    from rotactl.store import check, files
+
+    produced = set(re.findall(r'scan\.found\("(\w+)"', Path(files.__file__).read_text()))
+    covered = {kind for c in check.LINE_CHECKS for kind in getattr(c, "kinds", ())}
+    assert produced and produced <= covered, produced - covered
+    assert all(c.__name__.startswith("check_") and c.__doc__ for c in check.LINE_CHECKS + check.SEAL_CHECKS)

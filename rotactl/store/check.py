@@ -59,20 +59,37 @@ def check_files(ledger: Ledger) -> Iterator[str]:
         yield f"{rel}:1: not a ledger file"
 
 
-def check_lines(ledger: Ledger) -> Iterator[str]:
-    """Each line decodes, matches its hash and follows its writer's chain; no torn last line."""
-    for scan in ledger.scans.values():
-        yield from scan.problems
+def _scan_check(name: str, *kinds: str, doc: str) -> Check:
+    """A check that reports the file scan's problems of these kinds."""
+    def check(ledger: Ledger) -> Iterator[str]:
+        for scan in ledger.scans.values():
+            yield from scan.of_kind(*kinds)
+    check.__name__, check.__doc__, check.kinds = name, doc, kinds
+    return check
+
+
+check_torn = _scan_check("check_torn", "torn", doc="No file ends in a torn last line (an interrupted write).")
+check_text = _scan_check("check_text", "text", "header", "decode",
+                         doc="Every file is UTF-8 under its own header; every line decodes to an entry.")
+check_hashes = _scan_check("check_hashes", "hash",
+                           doc="Every entry matches its hash (not edited after it was written).")
+check_chain = _scan_check("check_chain", "chain",
+                          doc="Every entry follows its writer's previous one (no line deleted, inserted or moved).")
 
 
 def check_ids(ledger: Ledger) -> Iterator[str]:
-    """Entry ids are unique across the office."""
+    """Entry ids are unique within a file and across the office."""
+    for scan in ledger.scans.values():
+        yield from scan.of_kind(*check_ids.kinds)
     seen: dict[str, str] = {}
     for line in ledger.lines():
         where = f"{line.path}:{line.line}"
         if line.id in seen and seen[line.id] != where:
             yield f"{where}: entry id {line.id} also in {seen[line.id]}"
         seen.setdefault(line.id, where)
+
+
+check_ids.kinds = ("id",)
 
 
 def check_partitions(ledger: Ledger) -> Iterator[str]:
@@ -126,7 +143,8 @@ def check_carried_state(ledger: Ledger) -> Iterator[str]:
             yield f"{rel}:1: carried state differs from a replay of the ledger"
 
 
-LINE_CHECKS: list[Check] = [check_files, check_lines, check_ids, check_partitions]
+LINE_CHECKS: list[Check] = [check_files, check_torn, check_text, check_hashes, check_chain, check_ids,
+                            check_partitions]
 SEAL_CHECKS: list[Check] = [check_seals, check_carried_state]
 
 

@@ -66,9 +66,17 @@ class FileScan:
     path: str
     entries: list[Line] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)       # for each problem: text | torn | header | decode | hash | chain | id
     size: int = 0
     lines: int = 0
     heads: dict[str, str] = field(default_factory=dict)  # writer -> last hash
+
+    def found(self, kind: str, problem: str) -> None:
+        self.problems.append(problem)
+        self.kinds.append(kind)
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        return [p for p, k in zip(self.problems, self.kinds) if k in kinds]
 
 
 def partition(at: str, kind: str) -> str:
@@ -86,13 +94,13 @@ def scan_text(rel: str, data: bytes) -> FileScan:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        scan.problems.append(f"{rel}:{line}: not UTF-8 text")
+        scan.found("text", f"{rel}:{line}: not UTF-8 text")
         return scan
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     elif lines:
-        scan.problems.append(
+        scan.found("torn",
             f"{rel}:{len(lines)}: torn last line (no line end: an interrupted write?); "
             "restore the file from git or remove the partial line by hand, then run `rotactl check`")
         lines.pop()
@@ -100,27 +108,27 @@ def scan_text(rel: str, data: bytes) -> FileScan:
     if not lines:
         return scan
     if lines[0] + "\n" != codec.header:
-        scan.problems.append(f"{rel}:1: header line was changed")
+        scan.found("header", f"{rel}:1: header line was changed")
     seen: set[str] = set()
     for number, line in enumerate(lines[1:], start=2):
         try:
             record = codec.decode(line)
         except codecs.CodecError as exc:
-            scan.problems.append(f"{rel}:{number}: {exc}")
+            scan.found("decode", f"{rel}:{number}: {exc}")
             continue
         missing = [k for k in ("id", "at", "kind", "writer", "hash") if not record.get(k)]
         if missing:
-            scan.problems.append(f"{rel}:{number}: missing {', '.join(missing)}")
+            scan.found("decode", f"{rel}:{number}: missing {', '.join(missing)}")
             continue
         writer, prev = record["writer"], record.get("prev", "")
         if codecs.entry_hash(prev, record) != record["hash"]:
-            scan.problems.append(f"{rel}:{number}: entry {record['id']} does not match its hash "
+            scan.found("hash", f"{rel}:{number}: entry {record['id']} does not match its hash "
                                  "(edited after it was written?)")
         if prev != scan.heads.get(writer, ""):
-            scan.problems.append(f"{rel}:{number}: entry {record['id']} does not follow the entry "
+            scan.found("chain", f"{rel}:{number}: entry {record['id']} does not follow the entry "
                                  "before it in the chain (a line was deleted, inserted or moved?)")
         if record["id"] in seen:
-            scan.problems.append(f"{rel}:{number}: duplicate entry id {record['id']}")
+            scan.found("id", f"{rel}:{number}: duplicate entry id {record['id']}")
         seen.add(record["id"])
         scan.heads[writer] = record["hash"]
         scan.entries.append(Line(record, rel, number))
