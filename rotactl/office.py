@@ -3,7 +3,7 @@
 Reads what a command needs — the last checkpoint and the unsealed days, a
 customer's group from the index — as typed entries, hands them to the core, and
 appends what the core decided. Writing commands hold the store's lock across
-read → decide → append (`commands._shell.writing`).
+read → decide → append (`commands._shell.writes`).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rotactl.core.entries import Entry, links_in
 from rotactl.core.penalties import day_end
 from rotactl.core.replay import end_day, replay_day, start_day
 from rotactl.core.state import Carry, Day
-from rotactl.errors import DomainError, LedgerError
+from rotactl.errors import DomainError
 from rotactl.store import records as codec
 from rotactl.store.files import Store
 
@@ -170,11 +170,9 @@ class Office:
     def new_id(self, at: str, kind: str) -> str:
         return self.store.new_id(at, kind)
 
-    def write(self, entries: list[Entry]) -> list[Entry]:
-        """Append typed entries (the caller holds the lock); returns them with their ids."""
-        written = self.store.append([{"id": e.id, "at": e.at, "kind": e.kind, "actor": e.actor, **codec.encode(e)}
-                                     for e in entries])
-        return [codec.decode(r) for r in written]
+    def write(self, entries: list[Entry]) -> None:
+        """Append typed entries in one write (the caller holds the lock)."""
+        self.store.append([codec.encode(e) for e in entries])
 
     # -- rollover ------------------------------------------------------------------------
     def rollover(self, through: str, actor: str, now: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rotactl.core.phones import MASK_FORMS, mask, masks_of, national  # noqa: F401 (the shell's one import)
+from rotactl.core.phones import MASK_FORMS
 from rotactl.errors import DomainError, UsageError
 
 _MASKED = re.compile(r"(\d+)[*xX＊]+(\d+)")

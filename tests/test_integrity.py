@@ -3,8 +3,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 
 def _day(office):
     office.staff("a", "b", "c")

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from rotactl import clock, phones
+from rotactl.core.phones import mask
 from rotactl.errors import DomainError, UsageError
 from rotactl.render import emit
 
@@ -51,7 +52,7 @@ class Env:
         return self.office.policy.office.language == "zh"
 
     def mask(self, phone):
-        return phones.mask(phone, self.reveal)
+        return mask(phone, self.reveal)
 
     def phone(self, raw: str) -> str:
         return phones.normalise(raw, self.office.policy.office.phone_region)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from rotactl import clock, phones, policy as policy_mod
+from rotactl import clock, policy as policy_mod
 from rotactl.commands._shell import pass_env, reads
 from rotactl.core import dates, rules
 from rotactl.errors import DomainError
@@ -109,7 +109,7 @@ def log(env, at, since, kind):
         row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash")}
         for f in PHONE_FIELDS:
             if f in row:
-                row[f] = phones.mask(row[f], env.reveal)
+                row[f] = env.mask(row[f])
         rows.append(row)
     if env.fmt == "json":
         env.emit(rows)

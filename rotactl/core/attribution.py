@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from rotactl.core import dates, rules
+from rotactl.core import dates
 from rotactl.core.entries import Deal, Entry, Reception, ReportIn, links_in
 from rotactl.core.phones import masks_of
 

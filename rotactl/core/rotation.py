@@ -7,7 +7,7 @@ decision is recorded in the entry; replay applies it (`replay.apply`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rotactl.core import dates, rules
 from rotactl.core.entries import Skip

@@ -57,9 +57,6 @@ class Line:
     def kind(self) -> str:
         return self.record["kind"]
 
-    def sort_key(self) -> tuple[str, str]:
-        return (self.record["at"], self.record["id"])
-
 
 @dataclass
 class FileScan:
