@@ -13,11 +13,11 @@ from rotactl import clock, policy as policy_mod
 from rotactl.core import attribution, dates, disputes
 from rotactl.core.entries import Entry, links_in
 from rotactl.core.penalties import day_end
-from rotactl.core.replay import end_day, replay_day, start_day
+from rotactl.core.replay import RECEPTION_KINDS, backdated, end_day, replay_day
 from rotactl.core.state import Carry, Day
 from rotactl.errors import DomainError
 from rotactl.store import records as codec
-from rotactl.store.files import Store
+from rotactl.store.files import DAY_END_WRITER, Store, partition
 
 
 class Office:
@@ -28,6 +28,7 @@ class Office:
                               "create one with `rotactl init DIR`")
         self.policy = policy_mod.load(self.store.policy_path)
         self._index = None
+        self._voided: set[str] | None = None
 
     # -- time --------------------------------------------------------------------
     def now(self) -> str:
@@ -44,9 +45,26 @@ class Office:
                               "record a correction as a new entry today instead")
 
     # -- floor state ---------------------------------------------------------------
-    def entries(self, date: str) -> list[Entry]:
-        """The day's entries, typed, each knowing its FILE:LINE."""
-        return [codec.decode(e.record, f"{e.path}:{e.line}") for e in self.store.read_day(date)]
+    def entries(self, date: str, voided: set[str] | None = None) -> list[Entry]:
+        """The day's entries, typed, each knowing its FILE:LINE; entries a `void` removed are left
+        out (`voided`: the ids to leave out, when the caller knows them)."""
+        if voided is None:
+            voided = self.voided() if date <= (self.sealed() or "") else self.open_voids()
+        return [codec.decode(e.record, f"{e.path}:{e.line}") for e in self.store.read_day(date)
+                if e.id not in voided]
+
+    def voided(self) -> set[str]:
+        """The ids of every entry a `void` removed (from the index: voids are few)."""
+        return self.index().voided
+
+    def open_voids(self) -> set[str]:
+        """The entries voided by voids of the days not yet closed — the only ones that can change
+        the floor: a void is recorded in an open day, and a closed day's carried order stands."""
+        if self._voided is None:
+            sealed = self.sealed() or ""
+            self._voided = {line.record.get("ref", "") for day in self.store.days(after=sealed)
+                            for line in self.store.read_day(day) if line.kind == "void"}
+        return self._voided
 
     def carry_before(self, date: str) -> Carry:
         """The carried state at the start of `date`: last checkpoint + the unsealed days since."""
@@ -107,6 +125,18 @@ class Office:
                                            self.policy.protection.family, at)
         gone = attribution.departed(carry) if gone is None else gone
         return disputes.Group(members, found, self.policy, gone, at)
+
+    def find_entry(self, entry_id: str) -> Entry | None:
+        line = self.store.find(entry_id)
+        return None if line is None else codec.decode(line.record, f"{line.path}:{line.line}")
+
+    def drop_index(self) -> None:
+        """Forget the derived index (after accept-late added lines to closed days): rebuilt on next use."""
+        self._index = None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path = self.store.root / ".rotactl" / f"index.sqlite{suffix}"
+            if path.exists():
+                path.unlink()
 
     def known_customer(self, phone: str) -> bool:
         return bool(self.index().fetch(phone))
@@ -170,34 +200,107 @@ class Office:
     def new_id(self, at: str, kind: str) -> str:
         return self.store.new_id(at, kind)
 
-    def write(self, entries: list[Entry]) -> None:
-        """Append typed entries in one write (the caller holds the lock)."""
-        self.store.append([codec.encode(e) for e in entries])
+    def ordered(self, entries: list[Entry], at: str) -> list[Entry]:
+        """SPEC §4.2 (time): a turn-deciding entry dated before the day's latest turn decision is
+        refused — the decisions taken since were taken in a state it would change."""
+        later = backdated(self.entries(at[:10]), entries)
+        if later is not None:
+            raise DomainError(f"{at[:16]} is before {later.kind} {later.id} at {later.at[:16]}, a turn decided "
+                              f"since: a back-dated {entries[0].kind} would change it; record it at "
+                              f"{later.at[:16]} or later")
+        return entries
+
+    def write(self, entries: list[Entry], command: str = "", actor: str = "") -> list[str]:
+        """Append typed entries in one write (the caller holds the lock); in a git office, commit
+        them before returning. Each reception records `after`, the reception decided before it that
+        day, so that two clones which gave out the same turn are found (check: clone conflict)."""
+        records, last = [], None
+        for entry in entries:
+            record = codec.encode(entry) | {"kind": entry.kind}
+            if entry.kind in RECEPTION_KINDS:
+                if last is None:
+                    last = max(((e.at, e.id) for e in self.entries(entry.at[:10], set())
+                                if e.kind in RECEPTION_KINDS), default=("", ""))[1]
+                record["after"] = last or "-"
+                last = entry.id
+            records.append(record)
+        written = self.store.append(records)
+        paths = sorted({partition(r["at"], r["kind"]) for r in written})
+        if command:
+            self.commit(paths, f"{command}: {', '.join(r['id'] for r in written)} by {actor}")
+        return paths
+
+    def commit(self, paths: list[str], message: str) -> None:
+        """In a git office, commit these paths now; refused (exit 1) if git cannot."""
+        from rotactl.store import git
+
+        if git.is_repo(self.store.root):
+            git.commit(self.store.root, paths, message)
 
     # -- rollover ------------------------------------------------------------------------
-    def rollover(self, through: str, actor: str, now: str) -> list[str]:
-        """DAY-ROLLOVER: close every unclosed day up to `through`; returns the days closed."""
+    def rollover(self, through: str) -> tuple[list[str], list[str]]:
+        """DAY-ROLLOVER: close every unclosed day up to `through`; returns the days closed and the
+        files written. Idempotent across a crash at any point: day-end entries have ids fixed by the
+        day and what they decide, so a re-run writes only those still missing, and the checkpoint
+        (written last, atomically) is what marks the day closed."""
         sealed = self.sealed() or ""
         if through <= sealed:
-            return []
-        closed = []
+            return [], []
         carry = self.carry_before(dates.add_days(sealed, 1)) if sealed else Carry()
-        for date in self.store.days(after=sealed):
-            if date > through:
-                break
-            day = replay_day(carry, date, self.policy, self.entries(date))
-            extra = day_end(day, actor)
+        days = [d for d in self.store.days(after=sealed) if d <= through]
+        days += [] if through in days else [through]   # nothing recorded that day: sealed all the same
+        voided, paths = self.voided(), []
+        for date in days:
+            lines = self.store.read_day(date)
+            mine = {line.id for line in lines if line.record["writer"] == DAY_END_WRITER}
+            facts = [e for e in self.entries(date, voided) if e.id not in mine]
+            extra = [e for e in day_end_entries(replay_day(carry, date, self.policy, facts)) if e.id not in mine]
             if extra:
-                self.write(extra)
-                day = replay_day(carry, date, self.policy, self.entries(date))
-            carry = end_day(day)
-            self.store.seal(date, now, actor, carry.to_dict())
-            closed.append(date)
-        if through not in closed:  # nothing recorded that day: seal it all the same
-            carry = end_day(start_day(carry, through, self.policy))
-            self.store.seal(through, now, actor, carry.to_dict())
-            closed.append(through)
-        return closed
+                written = self.store.append([codec.encode(e) for e in extra], writer=DAY_END_WRITER)
+                paths += sorted({partition(r["at"], r["kind"]) for r in written})
+            carry = end_day(replay_day(carry, date, self.policy, self.entries(date, voided)))
+            paths += self.store.day_files(date)
+            paths.append(self.store.seal(date, carry.to_dict(), voided=[x.id for x in lines if x.id in voided]))
+        return days, sorted(set(paths))
+
+    def reseal(self, first: str) -> tuple[list[str], list[str]]:
+        """`accept-late`: seal `first` and every sealed day after it again, as the ledger now stands
+        (a new generation of checkpoints; the old ones stay, superseded)."""
+        last = self.sealed() or ""
+        days = [d for d in self.store.days(after=dates.prev_day(first)) if d <= last]
+        days += [d for d in self._sealed_days(first, last) if d not in days]
+        generation = 1 + max((self.store.read_checkpoint(d).get("generation", 0) for d in days), default=0)
+        carry, voided, paths = self.carry_before(first), self.voided(), []
+        for date in sorted(days):
+            lines = self.store.read_day(date)
+            carry = end_day(replay_day(carry, date, self.policy, self.entries(date, voided)))
+            paths += self.store.day_files(date)
+            paths.append(self.store.seal(date, carry.to_dict(), generation,
+                                         voided=[x.id for x in lines if x.id in voided]))
+        return sorted(days), sorted(set(paths))
+
+    def _sealed_days(self, first: str, last: str) -> list[str]:
+        out, day = [], first
+        while day <= last:
+            if self.store.checkpoint_files(day):
+                out.append(day)
+            day = dates.add_days(day, 1)
+        return out
+
+
+DAY_END_ACTOR = "rollover"
+
+
+def day_end_entries(day: Day) -> list[Entry]:
+    """The day-end rules' entries with ids fixed by the day and their content, so that a re-run
+    after a crash, or another clone, writes the very same lines."""
+    import hashlib
+
+    out = []
+    for n, entry in enumerate(day_end(day, DAY_END_ACTOR), start=1):
+        digest = hashlib.sha256(repr(sorted(codec.encode(entry).items())).encode()).hexdigest()[:6]
+        out.append(entry.replace(id=f"e{day.date.replace('-', '')}235959{n:06d}-{digest}"))
+    return out
 
 
 def _phones(entry: Entry) -> set[str]:

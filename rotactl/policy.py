@@ -39,6 +39,10 @@ SCHEMA: dict[str, dict[str, Knob]] = {
         "language": K(str, "zh", "Language of table headings.", ("zh", "en")),
         "opening": K("time", "08:00", "Opening time (HH:MM); leads before it go to the duty rule.", rule="ROT-DUTY"),
         "closing": K("time", "17:30", "Closing time (HH:MM); leads after it go to the duty rule.", rule="ROT-DUTY"),
+        "desk_accounts": K("list", ["desk"], "Shared front-desk accounts that may record floor events with `--as` "
+                           "besides the people on the roster (SPEC §4.1); they may not do manager-only things."),
+        "signed_manager_entries": K(bool, False, "Every manager-only entry carries an SSH signature by the "
+                                    "manager's key (`staff add ID --ssh-key`); `check` verifies it (SPEC §4.1)."),
     },
     "order": {
         "daily": K(str, "continue", "How each day's order starts: `continue` = after yesterday's last counted "
@@ -121,7 +125,8 @@ SCHEMA: dict[str, dict[str, Knob]] = {
         "lapse_days": K(int, 0, "An unsigned claim with no visit or follow-up for this many days lapses "
                         "(0 = only the protection period applies).", rule="ATT-RENEW"),
         "family": K("list", ["spouse", "parent", "child"], "Relations that make two customers one group "
-                    "(any of spouse, parent, child, sibling).", rule="ATT-FAMILY"),
+                    "(any of spouse, parent, child, sibling).", ("spouse", "parent", "child", "sibling"),
+                    "ATT-FAMILY"),
     },
     "splits": {
         "unaware": K(str, "stage", "Someone unknowingly served and closed another's protected customer: "
@@ -202,9 +207,13 @@ def _check(value: Any, knob: Knob) -> str | None:
     elif knob.type == "list":
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             return "expected a list of strings"
-        bad = [v for v in value if v not in RELATIONS]
-        if bad:
-            return f"unknown relation {bad[0]!r} (expected some of {', '.join(RELATIONS)})"
+        if knob.choices:
+            bad = [v for v in value if v not in knob.choices]
+            if bad:
+                return f"unknown value {bad[0]!r} (expected some of {', '.join(knob.choices)})"
+        elif not all(re.fullmatch(r"[^\s:|,;=\\]+", v) for v in value):
+            return "expected names without spaces or any of : | , ; = \\"
+        return None
     elif knob.type == "percent":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
             return "expected a percent, a whole number from 0 to 100"

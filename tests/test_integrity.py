@@ -92,7 +92,7 @@ def test_reading_commands_refuse_a_corrupt_day(office):
 def test_a_killed_writer_never_leaves_a_silent_repair(office, tmp_path):
     """Kill real writer processes at random moments: the ledger is whole, or check says where it is not."""
     _day(office)
-    office.ok("check-in", "m", at="2026-11-02 08:56")
+    office.ok("check-in", "m", at="2026-11-02 10:00")
     env = {**os.environ, "ROTACTL_DIR": str(office.path)}
     for i in range(6):
         proc = subprocess.Popen([sys.executable, "-m", "rotactl", "--at", "2026-11-02 11:00", "--as", "m",

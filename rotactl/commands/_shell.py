@@ -123,12 +123,33 @@ class Act:
         if member is None or member.role != "manager" or not member.active:
             raise DomainError(f"only a manager may do this; '{self.actor}' is not a manager on the roster (--as)")
 
+    def authorise(self, roster_change: bool = False) -> None:
+        """SPEC §4.1: `--as` names someone on the roster or a shared desk account; roster changes are
+        manager-only from the first manager on (before that, anyone may add staff)."""
+        if roster_change:
+            if any(m.role == "manager" and m.active for m in self.roster.values()):
+                self.manager()
+            return
+        member = self.roster.get(self.actor)
+        if member is not None and member.active:
+            return
+        if self.actor in self.policy.office.desk_accounts:
+            return
+        if member is not None:
+            raise DomainError(f"'{self.actor}' has left and may no longer record entries (--as)")
+        if not self.roster:
+            raise DomainError(f"nobody is on the roster at {self.at[:16]}: add staff first (or check --at; "
+                              "the office has no staff before its first `staff add`)")
+        raise DomainError(f"'{self.actor}' is not on the roster nor a desk account "
+                          f"({', '.join(self.policy.office.desk_accounts) or 'none'}); say who you are with --as")
 
-def writes(fn=None, *, day: bool = True):
+
+def writes(fn=None, *, roster: bool = False):
     """Make `fn(act, **options) -> (entries, view)` a writing command: lock, refuse a closed day,
-    replay the day up to --at (unless `day=False`), decide, append in one write, emit the view."""
+    replay the day up to --at, check who acts (`roster`: a roster change), decide, refuse a
+    back-dated turn decision, append in one write (committed in a git office), emit the view."""
     if fn is None:
-        return functools.partial(writes, day=day)
+        return functools.partial(writes, roster=roster)
 
     @functools.wraps(fn)
     @pass_env
@@ -137,9 +158,12 @@ def writes(fn=None, *, day: bool = True):
         with office.store.lock(exclusive=True):
             at = env.at
             office.guard_open(at)
-            entries, view = fn(Act(env, at, office.day(at) if day else None), **options)
+            act = Act(env, at, office.day(at))
+            act.authorise(roster)
+            entries, view = fn(act, **options)
             if entries:
-                office.write(entries)
+                office.write(office.ordered(entries, at), command=click.get_current_context().command_path,
+                             actor=env.actor)
         env.emit(view)
     return command
 

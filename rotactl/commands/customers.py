@@ -104,7 +104,7 @@ def report_in(env, agency, agent, name, phone, expect):
     return _report_in(agency=agency, agent=agent, name=name, full=full, mask=mask, expect=expected)
 
 
-@writes(day=False)
+@writes
 def _report_in(act, agency, agent, name, full, mask, expect):
     env = act.env
     entry = act.new(ReportIn, agency=agency, agent=agent, name=name, phone=full, mask=mask, expect=expect)

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from rotactl import clock, policy as policy_mod
-from rotactl.commands._shell import pass_env, reads
+from rotactl.commands._shell import STAFF_ID, Act, nonempty, pass_env, reads
 from rotactl.core import dates, rules
-from rotactl.errors import DomainError
+from rotactl.errors import DomainError, UsageError
 
 PHONE_FIELDS = ("phone", "family_of", "referred_by", "other", "mask")
 
@@ -23,12 +23,32 @@ PHONE_FIELDS = ("phone", "family_of", "referred_by", "other", "mask")
 @click.option("--office-name", help="Office name written into the policy.")
 @click.option("--timezone", help="IANA time zone (default Asia/Shanghai).")
 @click.option("--no-git", is_flag=True, help="Do not run git init.")
+@click.option("--manager", "manager", metavar="ID", help="Add this first manager to the roster (SPEC §4.1).")
+@click.option("--name", "name", help="The first manager's name (with --manager).")
 @pass_env
-def init(env, directory, preset, office_name, timezone, no_git):
+def init(env, directory, preset, office_name, timezone, no_git, manager, name):
     """Create an office directory with a preset policy."""
+    if bool(manager) != bool(name):
+        raise UsageError("--manager and --name go together: the first manager's id and name")
+    if manager and not STAFF_ID.fullmatch(manager):
+        raise UsageError(f"staff id '{manager}' may not contain spaces or any of : | , ; = \\")
     create_office(directory, preset, office_name, timezone, not no_git)
+    if manager:
+        from rotactl.core.entries import StaffAdd
+        from rotactl.office import Office
+
+        office = Office(directory)
+        env.actor = manager
+        with office.store.lock(exclusive=True):
+            at = clock.parse_at(env._at) if env._at else office.now()
+            entry = StaffAdd(at=at, actor=manager, staff=manager, name=nonempty(name, "--name"), role="manager")
+            office.write([entry.replace(id=office.new_id(at, entry.kind))])
+    if not no_git:
+        from rotactl.store import git
+
+        git.commit_all(directory, f"init: new office, preset {preset}" + (f", manager {manager}" if manager else ""))
     if env.fmt == "json":
-        env.emit({"office": str(directory), "preset": preset})
+        env.emit({"office": str(directory), "preset": preset, "manager": manager})
     else:
         click.echo(f"office created in {directory} (preset {preset})")
 
@@ -68,20 +88,24 @@ def rollover(env, date):
     office = env.office
     with office.store.lock(exclusive=True):
         at = env.at
+        Act(env, at, office.day(at)).authorise()
         through = clock.parse_day(date) if date else dates.prev_day(at[:10])
         if through >= at[:10]:
             raise DomainError(f"{through} is not over yet (it is {at[:16]})")
-        closed = office.rollover(through, env.actor, at)
+        closed, paths = office.rollover(through)
+        if paths:
+            office.commit(paths, f"rollover: closed {', '.join(closed)} by {env.actor}")
     env.emit({"closed": closed, "sealed_through": office.sealed(), "rule": rules.DAY_ROLLOVER})
 
 
 @click.command()
+@click.option("--history", is_flag=True, help="Also check every git commit: none drops or edits a ledger line.")
 @reads
-def check(env, at):
+def check(env, at, history):
     """Validate every ledger file, chain and checkpoint; exit 3 on any problem."""
     from rotactl.store.check import run
 
-    count, problems = run(env.office.store, env.office.policy)
+    count, problems = run(env.office.store, env.office.policy, history)
     if env.fmt == "json":
         env.emit({"ok": not problems, "entries": count, "problems": problems})
     elif not problems:
@@ -102,11 +126,13 @@ def log(env, at, since, kind):
     store = env.office.store
     start = clock.parse_day(since, "--since") if since else at[:10]
     lines = [line for day in store.days(after=dates.prev_day(start)) for line in store.read_day(day)]
-    rows = []
+    rows, voided = [], env.office.voided()
     for record in sorted((line.record for line in lines), key=lambda r: (r["at"], r["id"])):
         if kind and record["kind"] != kind:
             continue
-        row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash")}
+        row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash", "after")}
+        if record["id"] in voided:
+            row["void"] = True
         for f in PHONE_FIELDS:
             if f in row:
                 row[f] = env.mask(row[f])
@@ -114,8 +140,9 @@ def log(env, at, since, kind):
     if env.fmt == "json":
         env.emit(rows)
     else:
-        shown = [{"at": r["at"][5:16], "kind": r["kind"], "staff": r.get("receiver") or r.get("staff", ""),
+        shown = [{"at": r["at"][5:16], "kind": r["kind"] + (" (作废)" if r.get("void") else ""),
+                  "staff": r.get("receiver") or r.get("staff", ""),
                   "detail": " ".join(f"{k}={v}" for k, v in r.items()
-                                     if k not in ("id", "at", "kind", "actor", "staff", "receiver"))}
+                                     if k not in ("id", "at", "kind", "actor", "staff", "receiver", "void"))}
                  for r in rows]
         env.emit(shown, ["at", "kind", "staff", "detail"])

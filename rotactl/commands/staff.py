@@ -28,7 +28,7 @@ def staff_add(sid, name, role, team, trainee):
     return _add(sid=sid, name=nonempty(name, "--name"), role=role, team=team, trainee=trainee)
 
 
-@writes
+@writes(roster=True)
 def _add(act, sid, name, role, team, trainee):
     if sid in act.roster:
         raise DomainError(f"staff '{sid}' already exists ({act.roster[sid].name})")

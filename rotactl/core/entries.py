@@ -280,6 +280,22 @@ class Ruling(CustomerFact):
     rule: str = ""
 
 
+# -- corrections -----------------------------------------------------------------------
+class Void(Entry):
+    """A manager removed an entry from every computation (SPEC §4.2); `log` still shows it."""
+    kind: str = "void"
+    ref: str
+    reason: str = ""
+
+
+class AcceptLate(Entry):
+    """A manager accepted the entries a git merge added to closed days, from `day` on (SPEC §4.2)."""
+    kind: str = "accept-late"
+    day: str
+    days: tuple[str, ...] = ()
+    reason: str = ""
+
+
 KINDS: dict[str, type[Entry]] = {
     "staff-add": StaffAdd, "staff-leave": StaffLeave, "staff-suspend": StaffSuspend,
     "staff-penalize": Penalty, "penalty": Penalty,
@@ -287,6 +303,7 @@ KINDS: dict[str, type[Entry]] = {
     "pass": Pass, "fine": Fine,
     "visit": Reception, "call": Reception, "handover": Handover, "follow-up": FollowUp, "link": Link,
     "deal": Deal, "claim": Claim, "report-in": ReportIn, "reassign": Reassign, "ruling": Ruling,
+    "void": Void, "accept-late": AcceptLate,
 }
 
 

@@ -263,6 +263,22 @@ APPLY = {
 }
 
 
+# the entries that decide who receives a lead, and those that change the order it is decided in
+RECEPTION_KINDS = frozenset({"visit", "call", "pass", "handover"})
+TURN_KINDS = RECEPTION_KINDS | {"check-in", "check-out", "away", "back", "done", "staff-add", "staff-leave",
+                                "staff-suspend", "staff-penalize"}
+
+
+def backdated(day_entries: list[Entry], new: list[Entry]) -> Entry | None:
+    """SPEC §4.2 (time): the latest turn decision of the day that a new turn-deciding entry would
+    precede (None when the new entries decide no turn, or come after every decision)."""
+    earliest = min((e.at for e in new if e.kind in TURN_KINDS), default=None)
+    if earliest is None:
+        return None
+    return max((e for e in day_entries if e.kind in TURN_KINDS and e.at > earliest),
+               key=lambda e: (e.at, e.id), default=None)
+
+
 def apply(day: Day, entry: Entry) -> None:
     """Apply one recorded entry to the day; kinds without a floor effect change nothing."""
     handler = APPLY.get(entry.kind)

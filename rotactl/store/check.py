@@ -15,7 +15,7 @@ from rotactl.core.replay import end_day, replay_day
 from rotactl.core.state import Carry
 from rotactl.errors import LedgerError
 from rotactl.store import records
-from rotactl.store.files import CHECKPOINTS, FileScan, Store, partition
+from rotactl.store.files import CHECKPOINTS, FileScan, Line, Store, checkpoint_hash, partition
 
 LEDGER_SUFFIXES = (".floor.csv", ".notes.toml")
 
@@ -46,8 +46,8 @@ class Ledger:
         base = self.store.root / CHECKPOINTS
         if not base.is_dir():
             return []
-        return [f"{month}-{name[:2]}" for month in sorted(os.listdir(base))
-                for name in sorted(os.listdir(base / month)) if name.endswith(".toml")]
+        return sorted({f"{month}-{name[:2]}" for month in os.listdir(base) if (base / month).is_dir()
+                       for name in os.listdir(base / month) if name.endswith(".toml") and name[2:3] == "."})
 
 
 Check = Callable[[Ledger], Iterator[str]]
@@ -100,58 +100,215 @@ def check_partitions(ledger: Ledger) -> Iterator[str]:
             yield f"{line.path}:{line.line}: entry {line.id} ({line.kind} at {line.at}) belongs in {want}"
 
 
+def _checkpoints(ledger: Ledger, date: str) -> list[tuple[str, dict]]:
+    """(path, content) of a day's checkpoints in force: the latest generation's."""
+    store, found = ledger.store, []
+    for path in store.checkpoint_files(date):
+        found.append((path.relative_to(store.root).as_posix(), store.read_checkpoint_file(path)))
+    top = max((c.get("generation", -1) for _p, c in found), default=-1)
+    return [(p, c) for p, c in found if c.get("generation", -1) == top]
+
+
+def _late(ledger: Ledger, date: str, checkpoint: dict) -> tuple[list[str], list[Line]]:
+    """(problems, late lines) of one day against one checkpoint: recorded lines must all still be
+    there; lines it does not cover were added after the day was sealed."""
+    problems, late = [], []
+    files = checkpoint.get("files", {})
+    for path in sorted(set(files) | set(ledger.store.day_files(date))):
+        scan = ledger.store.scan(path)
+        recorded = files.get(path, {}).get("writers", {})
+        for writer, want in recorded.items():
+            chain = scan.chains.get(writer, [])
+            count = want.get("lines", 0)
+            if len(chain) < count or chain[count - 1].record["hash"] != want.get("head"):
+                line = chain[min(len(chain), count) - 1].line + 1 if chain else 2
+                problems.append(f"{path}:{line}: changed after {date} was sealed: {count} entries of writer "
+                                f"{writer} recorded, {len(chain)} found (a line was deleted or replaced?)")
+        for writer, chain in scan.chains.items():
+            late += chain[recorded.get(writer, {}).get("lines", 0):]
+    return problems, late
+
+
 def check_seals(ledger: Ledger) -> Iterator[str]:
-    """A closed day's files are exactly as its checkpoint recorded them."""
+    """A sealed day still holds every line its checkpoint recorded; lines added to it later (a git
+    merge) are reported until `accept-late`; a checkpoint's name is the hash of its bytes."""
     store = ledger.store
     for date in ledger.sealed_days():
-        rel = store.checkpoint_path(date).relative_to(store.root).as_posix()
+        for path in store.checkpoint_files(date):
+            rel = path.relative_to(store.root).as_posix()
+            name = path.name.split(".")
+            if len(name) == 3 and name[1] != checkpoint_hash(path.read_bytes()):
+                yield f"{rel}:1: checkpoint does not match its name (edited after it was written?)"
         try:
-            files = store.read_checkpoint(date).get("files", {})
+            current = _checkpoints(ledger, date)
         except LedgerError as exc:
             yield from exc.problems
             continue
-        for path in sorted(set(files) | set(store.day_files(date))):
-            want, scan = files.get(path), store.scan(path)
-            if want is None:
-                yield f"{path}:1: written after {date} was closed"
-            elif (scan.size, scan.lines) != (want.get("size"), want.get("lines")):
-                line = min(scan.lines, want.get("lines", 0)) + 1
-                yield (f"{path}:{line}: changed after {date} was closed ({want.get('lines')} lines, "
-                       f"{want.get('size')} bytes recorded in {rel}; now {scan.lines} lines, {scan.size} bytes)")
-            elif scan.heads != want.get("heads", {}):
-                yield f"{path}:{scan.lines}: last entries differ from those recorded in {rel}"
+        if current and current[0][1].get("generation") is None:
+            yield from _legacy_seal(ledger, date, *current[0])
+            continue
+        late: dict[str, Line] = {}
+        for rel, checkpoint in current:
+            problems, lines = _late(ledger, date, checkpoint)
+            yield from problems
+            late.update((f"{x.path}:{x.line}", x) for x in lines)
+        for where, line in sorted(late.items(), key=lambda kv: (kv[1].path, kv[1].line)):
+            yield (f"{where}: added after {date} was sealed (entry {line.id} by writer {line.record['writer']}, "
+                   f"a git merge?); a manager accepts it with `rotactl accept-late {date} --reason …`")
+
+
+def _legacy_seal(ledger: Ledger, date: str, rel: str, checkpoint: dict) -> Iterator[str]:
+    """A format-1 checkpoint (DD.toml): each file's size, lines and writers' heads."""
+    store, files = ledger.store, checkpoint.get("files", {})
+    for path in sorted(set(files) | set(store.day_files(date))):
+        want, scan = files.get(path), store.scan(path)
+        if want is None:
+            yield f"{path}:1: written after {date} was closed"
+        elif (scan.size, scan.lines) != (want.get("size"), want.get("lines")):
+            line = min(scan.lines, want.get("lines", 0)) + 1
+            yield (f"{path}:{line}: changed after {date} was closed ({want.get('lines')} lines, "
+                   f"{want.get('size')} bytes recorded in {rel}; now {scan.lines} lines, {scan.size} bytes)")
+        elif scan.heads != want.get("heads", {}):
+            yield f"{path}:{scan.lines}: last entries differ from those recorded in {rel}"
+
+
+def late_days(store: Store, policy, first: str) -> list[str]:
+    """The sealed days from `first` on that hold lines added after they were sealed."""
+    ledger = Ledger.load(store, policy)
+    out = []
+    for date in ledger.sealed_days():
+        if date >= first and any(_late(ledger, date, c)[1] for _p, c in _checkpoints(ledger, date)
+                                 if c.get("generation") is not None):
+            out.append(date)
+    return out
 
 
 def check_carried_state(ledger: Ledger) -> Iterator[str]:
-    """Replaying the ledger from the start gives the state each checkpoint carried over."""
-    store = ledger.store
+    """Replaying the ledger from the start gives the state each checkpoint carried over (each
+    sealed day replayed without the entries its checkpoint records as voided)."""
     by_day: dict[str, list] = {}
     for line in ledger.lines():
-        by_day.setdefault(line.at[:10], []).append(records.decode(line.record, f"{line.path}:{line.line}"))
+        by_day.setdefault(line.at[:10], []).append(line)
     sealed = set(ledger.sealed_days())
+    last_sealed = max(sealed, default="")
+    voids = {line.record.get("ref") for line in ledger.lines() if line.kind == "void"}
     carry = Carry()
     for date in sorted(set(by_day) | sealed):
-        carry = end_day(replay_day(carry, date, ledger.policy, by_day.get(date, [])))
-        if date not in sealed:
-            continue
         try:
-            state = store.read_checkpoint(date).get("state")
+            current = _checkpoints(ledger, date) if date in sealed else []
         except LedgerError:
-            continue                          # check_seals reports it
-        if state != carry.to_dict():
-            rel = store.checkpoint_path(date).relative_to(store.root).as_posix()
-            yield f"{rel}:1: carried state differs from a replay of the ledger"
+            return                                        # check_seals reports it
+        voided = set(current[0][1].get("voided", [])) if current else (voids if date > last_sealed else set())
+        entries = [records.decode(x.record, f"{x.path}:{x.line}") for x in by_day.get(date, [])
+                   if x.id not in voided]
+        carry = end_day(replay_day(carry, date, ledger.policy, entries))
+        if not current:
+            continue
+        if any(_late(ledger, date, c)[1] for _p, c in current):
+            return              # lines merged into a sealed day: reported above, until accept-late
+        if not any(c.get("state") == carry.to_dict() for _p, c in current):
+            yield f"{current[0][0]}:1: carried state differs from a replay of the ledger"
+
+
+def check_clone_conflicts(ledger: Ledger) -> Iterator[str]:
+    """No two clones gave out the same turn: two receptions decided after the same one (`after`) by
+    different writers — a git merge of two clones that both received leads offline."""
+    voided = {line.record.get("ref") for line in ledger.lines() if line.kind == "void"}
+    seen: dict[tuple[str, str], Line] = {}
+    for line in ledger.lines():
+        after = line.record.get("after")
+        if not after or line.id in voided:
+            continue
+        key = (line.at[:10], after)
+        first = seen.setdefault(key, line)
+        if first is not line and first.record["writer"] != line.record["writer"]:
+            yield (f"{line.path}:{line.line}: clone conflict: entries {first.id} ({first.path}:{first.line}) and "
+                   f"{line.id} were both decided after {'the start of the day' if after == '-' else after} "
+                   "on two clones (the same turn given twice); a manager voids one (`rotactl void`)")
+
+
+def check_committed(ledger: Ledger) -> Iterator[str]:
+    """In a git office: every ledger file's working copy extends its committed version (nothing
+    committed was dropped or edited, even on a day not yet sealed), and checkpoints are as committed."""
+    from rotactl.store import git
+
+    root = ledger.store.root
+    if not git.is_repo(root) or not git.has_head(root):
+        return
+    committed = git.tree(root)
+    differ = {}
+    for rel, blob in committed.items():
+        path = root / rel
+        data = path.read_bytes() if path.is_file() else None
+        if data is None:
+            yield f"{rel}:1: committed in git but missing from the working copy"
+        elif git.blob_id(data) != blob:
+            differ[rel] = (blob, data)
+    old = git.Blobs(root).read([blob for blob, _data in differ.values()])
+    for rel, (blob, data) in sorted(differ.items()):
+        before = old.get(blob, b"")
+        if rel.startswith(CHECKPOINTS + "/"):
+            yield f"{rel}:1: checkpoint differs from its committed version"
+        elif not data.startswith(before):
+            line, lines = _first_difference(before, data), before.count(b"\n")
+            yield (f"{rel}:{line}: the working copy drops or changes committed line {line} "
+                   f"(git has {lines} lines; restore with `git checkout -- {rel}`)")
+
+
+def check_history(ledger: Ledger) -> Iterator[str]:
+    """`check --history`: no commit drops or edits a ledger line of its parent (a merge keeps both
+    parents' lines), and no commit changes or deletes a checkpoint."""
+    from rotactl.store import git
+
+    root = ledger.store.root
+    if not git.is_repo(root) or not git.has_head(root):
+        return
+    pairs = git.history(root)
+    wanted = [blob for _c, _p, changes in pairs for status, old, new, _path in changes if status != "A"
+              for blob in (old, new) if set(blob) != {"0"}]
+    blobs = git.Blobs(root).read(wanted)
+    for commit, parent, changes in pairs:
+        for status, old, new, path in changes:
+            if status == "A":
+                continue
+            if path.startswith(CHECKPOINTS + "/"):
+                yield f"{path}:1: commit {commit[:12]} {'deletes' if status == 'D' else 'changes'} a checkpoint"
+                continue
+            missing = _dropped(blobs.get(old, b""), blobs.get(new, b"") if status != "D" else b"")
+            if missing:
+                yield (f"{path}:{missing}: commit {commit[:12]} drops or edits line {missing} of its parent "
+                       f"{parent[:12]}")
+
+
+def _first_difference(before: bytes, after: bytes) -> int:
+    lines_before, lines_after = before.split(b"\n"), after.split(b"\n")
+    for number, (a, b) in enumerate(zip(lines_before, lines_after), start=1):
+        if a != b:
+            return number
+    return min(len(lines_before), len(lines_after))
+
+
+def _dropped(before: bytes, after: bytes) -> int:
+    """The first line of `before` (1-based) that `after` does not keep, in order; 0 if none."""
+    kept = iter(after.split(b"\n"))
+    for number, line in enumerate(before.split(b"\n")[:-1] if before.endswith(b"\n") else before.split(b"\n"),
+                                  start=1):
+        if not any(line == other for other in kept):
+            return number
+    return 0
 
 
 LINE_CHECKS: list[Check] = [check_files, check_torn, check_text, check_hashes, check_chain, check_ids,
                             check_partitions]
-SEAL_CHECKS: list[Check] = [check_seals, check_carried_state]
+SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_conflicts]
 
 
-def run(store: Store, policy) -> tuple[int, list[str]]:
-    """(entries, problems) of every check; the seal checks only on a ledger whose lines are sound."""
+def run(store: Store, policy, history: bool = False) -> tuple[int, list[str]]:
+    """(entries, problems) of every check; the seal checks only on a ledger whose lines are sound;
+    `history`: also every commit of a git office."""
     ledger = Ledger.load(store, policy)
-    problems = [p for check in LINE_CHECKS for p in check(ledger)]
+    problems = [p for check in LINE_CHECKS + [check_committed] + ([check_history] if history else [])
+                for p in check(ledger)]
     if not problems:
         for check in SEAL_CHECKS:
             try:

@@ -6,19 +6,24 @@ Layout of an office directory::
     ledger/2026-11/02.floor.csv       floor events of 2 Nov (CSV, one entry a line)
     ledger/2026-11/02.notes.toml      entries that carry prose (TOML, one entry a line)
     checkpoints/2026-11/02.toml       written by rollover: the day's seal and carried state
-    .rotactl/                         git-ignored: lock file, writer id, derived index
+    .rotactl/                         git-ignored cache: writer id, derived index (deletable)
 
-Every write happens under one repo-wide `fcntl.flock` on `.rotactl/lock` (never
-deleted), as a single `os.write` on an `O_APPEND` descriptor followed by
-`fsync` (and the directory's when the file is new). A torn or unverifiable
+Every write happens under one office-wide `fcntl.flock` on the office directory
+itself — not on a file in a cache folder that `git clean -fdX` or a cache wipe
+could delete and recreate underneath a writer — as a single `os.write` on an
+`O_APPEND` descriptor followed by `fsync` (and the directory's when the file is
+new). A torn or unverifiable
 file is never repaired: writes to it refuse until `check` passes.
 """
 from __future__ import annotations
 
 import calendar
 import contextlib
+import csv
 import fcntl
+import hashlib
 import os
+import re
 import secrets
 import time
 import tomllib
@@ -30,8 +35,10 @@ from rotactl.errors import LedgerError
 
 PROSE_KINDS = frozenset({
     "follow-up", "deal", "link", "claim", "report-in", "ruling",
-    "staff-leave", "staff-suspend", "staff-penalize", "penalty", "void", "fine", "reassign",
+    "staff-leave", "staff-suspend", "staff-penalize", "penalty", "void", "fine", "reassign", "accept-late",
 })
+DAY_END_WRITER = "dayend"   # the writer of rollover's day-end entries: the same bytes in every clone
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LEDGER = "ledger"
 CHECKPOINTS = "checkpoints"
 LOCAL = ".rotactl"
@@ -67,6 +74,7 @@ class FileScan:
     size: int = 0
     lines: int = 0
     heads: dict[str, str] = field(default_factory=dict)  # writer -> last hash
+    chains: dict[str, list[Line]] = field(default_factory=dict)  # writer -> its entries, in file order
 
     def found(self, kind: str, problem: str) -> None:
         self.problems.append(problem)
@@ -106,17 +114,24 @@ def scan_text(rel: str, data: bytes) -> FileScan:
         return scan
     if lines[0] + "\n" != codec.header:
         scan.found("header", f"{rel}:1: header line was changed")
-    seen: set[str] = set()
+    seen: dict[str, codecs.Record] = {}
     for number, line in enumerate(lines[1:], start=2):
+        bad = _CONTROL.search(line)
+        if bad:
+            scan.found("text", f"{rel}:{number}: control character U+{ord(bad.group()):04X} in a ledger line "
+                               "(edited outside rotactl?)")
+            continue
         try:
             record = codec.decode(line)
-        except codecs.CodecError as exc:
+        except (codecs.CodecError, csv.Error, ValueError) as exc:
             scan.found("decode", f"{rel}:{number}: {exc}")
             continue
         missing = [k for k in ("id", "at", "kind", "writer", "hash") if not record.get(k)]
         if missing:
             scan.found("decode", f"{rel}:{number}: missing {', '.join(missing)}")
             continue
+        if record["writer"] == DAY_END_WRITER and seen.get(record["id"]) == record:
+            continue            # the same day-end line from two clones (a git union merge): one entry
         writer, prev = record["writer"], record.get("prev", "")
         if codecs.entry_hash(prev, record) != record["hash"]:
             scan.found("hash", f"{rel}:{number}: entry {record['id']} does not match its hash "
@@ -126,9 +141,11 @@ def scan_text(rel: str, data: bytes) -> FileScan:
                                  "before it in the chain (a line was deleted, inserted or moved?)")
         if record["id"] in seen:
             scan.found("id", f"{rel}:{number}: duplicate entry id {record['id']}")
-        seen.add(record["id"])
+        seen.setdefault(record["id"], record)
         scan.heads[writer] = record["hash"]
-        scan.entries.append(Line(record, rel, number))
+        entry = Line(record, rel, number)
+        scan.entries.append(entry)
+        scan.chains.setdefault(writer, []).append(entry)
     return scan
 
 
@@ -155,7 +172,9 @@ class Store:
     # -- locking -----------------------------------------------------------
     @contextlib.contextmanager
     def lock(self, exclusive: bool = True):
-        fd = os.open(self.local("lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        # the directory itself: it cannot be deleted while the office exists, and a read-only
+        # office can still be opened for the shared (reading) lock
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             yield
@@ -217,6 +236,21 @@ class Store:
                         out.append(day)
         return sorted(set(out))
 
+    def find(self, entry_id: str) -> Line | None:
+        """The line of an entry by its id: first the days around the id's write time, then a byte
+        search of every file (the id is unique text)."""
+        needle = entry_id.encode()
+        stamp = entry_id[1:9]
+        near = [f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"] if stamp.isdigit() else []
+        candidates = [rel for day in near for rel in self.day_files(day)]
+        for rel in candidates + [r for r in self.all_files() if r not in candidates]:
+            path = self.root / rel
+            if rel.endswith((".csv", ".toml")) and needle in path.read_bytes():
+                for line in self.scan(rel).entries:
+                    if line.id == entry_id:
+                        return line
+        return None
+
     def all_files(self) -> list[str]:
         base = self.root / LEDGER
         if not base.is_dir():
@@ -247,10 +281,11 @@ class Store:
         that the rules can name it (dispute ids) before it is appended (the caller holds the lock)."""
         return self._new_id(max((e.id for e in self.scan(partition(at, kind)).entries), default=""))
 
-    def append(self, records: list[dict]) -> list[codecs.Record]:
+    def append(self, records: list[dict], writer: str | None = None) -> list[codecs.Record]:
         """Append entries (the caller holds the lock); returns them as written. A record that
-        carries an id (from `new_id`) keeps it."""
-        writer = self.writer()
+        carries an id (from `new_id`) keeps it. `writer`: rollover's day-end entries are written
+        as `DAY_END_WRITER`, so that every clone writes them byte for byte alike."""
+        writer = writer or self.writer()
         tails: dict[str, tuple[str, str]] = {}  # file -> (this writer's head hash, last id)
         lines: dict[str, list[str]] = {}
         written = []
@@ -300,8 +335,17 @@ class Store:
         self._scans.pop(rel, None)
 
     # -- checkpoints -----------------------------------------------------------
-    def checkpoint_path(self, day: str) -> Path:
-        return self.root / CHECKPOINTS / day[:7] / f"{day[8:10]}.toml"
+    # checkpoints/YYYY-MM/DD.<hash>.toml: named by the hash of their own bytes, whose content is a
+    # function of the day's lines only (no clock, no actor), so two clones that seal the same lines
+    # write the same file and two that sealed different lines write two files: a git merge never
+    # conflicts. A legacy checkpoint is named DD.toml.
+    def checkpoint_files(self, day: str) -> list[Path]:
+        folder = self.root / CHECKPOINTS / day[:7]
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return []
+        return sorted(folder / n for n in names if n.endswith(".toml") and n[:2] == day[8:10] and n[2] == ".")
 
     def latest_checkpoint(self, before: str = "9999-99-99") -> str | None:
         """The last sealed day strictly before `before`, or None."""
@@ -309,43 +353,61 @@ class Store:
         if not base.is_dir():
             return None
         for month in sorted(os.listdir(base), reverse=True):
-            if month > before[:7]:
+            if month > before[:7] or not (base / month).is_dir():
                 continue
-            names = sorted((n for n in os.listdir(base / month) if n.endswith(".toml")), reverse=True)
+            names = sorted((n for n in os.listdir(base / month) if n.endswith(".toml") and n[2:3] == "."),
+                           reverse=True)
             for name in names:
                 day = f"{month}-{name[:2]}"
                 if day < before:
                     return day
         return None
 
-    def read_checkpoint(self, day: str) -> dict:
-        path = self.checkpoint_path(day)
+    def read_checkpoint_file(self, path: Path) -> dict:
         try:
             return tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             rel = path.relative_to(self.root).as_posix()
             raise LedgerError([f"{rel}:1: unreadable checkpoint ({exc})"]) from None
 
-    def seal(self, day: str, now: str, actor: str, state: dict) -> None:
-        """Write the day's checkpoint: each file's size, lines and chain heads, and the carried state."""
-        import tomli_w
+    def read_checkpoint(self, day: str) -> dict:
+        """The day's checkpoint in force: the latest generation (an `accept-late` re-seals a day),
+        then the one that covers the most lines."""
+        found = [self.read_checkpoint_file(p) for p in self.checkpoint_files(day)]
+        if not found:
+            raise LedgerError([f"{CHECKPOINTS}/{day[:7]}/{day[8:10]}.toml:1: no checkpoint for {day}"])
+        return max(found, key=lambda c: (c.get("generation", -1), _covered(c)))
 
+    def coverage(self, day: str) -> dict:
+        """What a checkpoint of the day records of its files: each writer's number of lines and
+        last hash (refused on a file with problems)."""
         files = {}
         for rel in self.day_files(day):
             scan = self.scan(rel)
             if scan.problems:
                 raise LedgerError(scan.problems)
-            files[rel] = {"size": scan.size, "lines": scan.lines, "heads": dict(scan.heads)}
-        head = (f"# rotactl checkpoint: {day} closed by rollover. Do not edit: "
-                "`rotactl check` verifies it against the ledger.\n") if files else \
-            "# rotactl checkpoint (no entries that day)\n"
-        body = {"day": day, "closed_at": now, "closed_by": actor, "files": files, "state": state}
-        self.write_checkpoint(day, head + tomli_w.dumps(body))
+            files[rel] = {"writers": {w: {"lines": len(chain), "head": chain[-1].record["hash"]}
+                                      for w, chain in sorted(scan.chains.items())}}
+        return files
 
-    def write_checkpoint(self, day: str, text: str) -> None:
-        path = self.checkpoint_path(day)
+    def seal(self, day: str, state: dict, generation: int = 0, voided: list[str] = ()) -> str:
+        """Write the day's checkpoint; returns its path relative to the office."""
+        import tomli_w
+
+        body = {"day": day, "generation": generation, "files": self.coverage(day), "state": state}
+        if voided:
+            body["voided"] = sorted(voided)
+        text = (f"# rotactl checkpoint of {day}, written by rollover. Do not edit: `rotactl check` verifies "
+                "it against the ledger and its name against its bytes.\n" + tomli_w.dumps(body))
+        name = f"{day[8:10]}.{checkpoint_hash(text.encode('utf-8'))}.toml"
+        path = self.root / CHECKPOINTS / day[:7] / name
+        if not path.exists():
+            self._write_whole(path, text)
+        return path.relative_to(self.root).as_posix()
+
+    def _write_whole(self, path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             os.write(fd, text.encode("utf-8"))
@@ -354,6 +416,15 @@ class Store:
             os.close(fd)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+
+
+def checkpoint_hash(data: bytes) -> str:
+    return hashlib.sha256(b"rotactl/checkpoint/v2\n" + data).hexdigest()[:12]
+
+
+def _covered(checkpoint: dict) -> int:
+    return sum(w.get("lines", 0) for f in checkpoint.get("files", {}).values()
+               for w in f.get("writers", {}).values())
 
 
 def _us_from_stamp(value: int) -> int:
