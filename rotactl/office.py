@@ -210,7 +210,7 @@ class Office:
                               f"{later.at[:16]} or later")
         return entries
 
-    def write(self, entries: list[Entry], command: str = "", actor: str = "") -> list[str]:
+    def write(self, entries: list[Entry], command: str = "", actor: str = "", sign: bool = False) -> list[str]:
         """Append typed entries in one write (the caller holds the lock); in a git office, commit
         them before returning. Each reception records `after`, the reception decided before it that
         day, so that two clones which gave out the same turn are found (check: clone conflict)."""
@@ -224,6 +224,8 @@ class Office:
                 record["after"] = last or "-"
                 last = entry.id
             records.append(record)
+        if sign and self.policy.office.signed_manager_entries:
+            _sign(records)
         written = self.store.append(records)
         paths = sorted({partition(r["at"], r["kind"]) for r in written})
         if command:
@@ -286,6 +288,24 @@ class Office:
                 out.append(day)
             day = dates.add_days(day, 1)
         return out
+
+
+def _sign(records: list[dict]) -> None:
+    """SPEC §4.1: a manager-only entry carries an SSH signature by the key in $ROTACTL_SIGNING_KEY
+    (a private key file, or the .pub of a key held by ssh-agent)."""
+    import os
+
+    from rotactl.store import signing
+
+    key = os.environ.get("ROTACTL_SIGNING_KEY", "")
+    if not key:
+        raise DomainError("this office signs manager entries ([office] signed_manager_entries): set "
+                          "ROTACTL_SIGNING_KEY to your SSH key file (or its .pub with the key in ssh-agent)")
+    for record in records:
+        try:
+            record["sig"] = signing.sign(signing.payload(record), os.path.expanduser(key))
+        except signing.SigningError as exc:
+            raise DomainError(f"cannot sign the entry: {exc}") from None
 
 
 DAY_END_ACTOR = "rollover"

@@ -95,6 +95,7 @@ class Act:
         self.env, self.office, self.at, self.day = env, env.office, at, day
         self.policy = env.office.policy
         self.actor = env.actor
+        self.signed = False          # a manager-only entry: signed when the policy asks for it
 
     def new(self, cls, **fields):
         """A typed entry of this moment and actor, with its id reserved (so rules can name it)."""
@@ -122,6 +123,7 @@ class Act:
         member = self.roster.get(self.actor)
         if member is None or member.role != "manager" or not member.active:
             raise DomainError(f"only a manager may do this; '{self.actor}' is not a manager on the roster (--as)")
+        self.signed = True
 
     def authorise(self, roster_change: bool = False) -> None:
         """SPEC §4.1: `--as` names someone on the roster or a shared desk account; roster changes are
@@ -163,7 +165,7 @@ def writes(fn=None, *, roster: bool = False):
             entries, view = fn(act, **options)
             if entries:
                 office.write(office.ordered(entries, at), command=click.get_current_context().command_path,
-                             actor=env.actor)
+                             actor=env.actor, sign=act.signed)
         env.emit(view)
     return command
 

@@ -25,8 +25,9 @@ PHONE_FIELDS = ("phone", "family_of", "referred_by", "other", "mask")
 @click.option("--no-git", is_flag=True, help="Do not run git init.")
 @click.option("--manager", "manager", metavar="ID", help="Add this first manager to the roster (SPEC §4.1).")
 @click.option("--name", "name", help="The first manager's name (with --manager).")
+@click.option("--ssh-key", "ssh_key", metavar="PUBKEY", help="The first manager's SSH public key (signed entries).")
 @pass_env
-def init(env, directory, preset, office_name, timezone, no_git, manager, name):
+def init(env, directory, preset, office_name, timezone, no_git, manager, name, ssh_key):
     """Create an office directory with a preset policy."""
     if bool(manager) != bool(name):
         raise UsageError("--manager and --name go together: the first manager's id and name")
@@ -34,6 +35,7 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name):
         raise UsageError(f"staff id '{manager}' may not contain spaces or any of : | , ; = \\")
     create_office(directory, preset, office_name, timezone, not no_git)
     if manager:
+        from rotactl.commands.staff import public_key
         from rotactl.core.entries import StaffAdd
         from rotactl.office import Office
 
@@ -41,7 +43,8 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name):
         env.actor = manager
         with office.store.lock(exclusive=True):
             at = clock.parse_at(env._at) if env._at else office.now()
-            entry = StaffAdd(at=at, actor=manager, staff=manager, name=nonempty(name, "--name"), role="manager")
+            entry = StaffAdd(at=at, actor=manager, staff=manager, name=nonempty(name, "--name"), role="manager",
+                             key=public_key(ssh_key) if ssh_key else "")
             office.write([entry.replace(id=office.new_id(at, entry.kind))])
     if not no_git:
         from rotactl.store import git

@@ -21,19 +21,32 @@ def staff():
 @click.option("--role", type=click.Choice(["sales", "secretary", "manager"]), default="sales", show_default=True)
 @click.option("--team", default="")
 @click.option("--trainee", is_flag=True)
-def staff_add(sid, name, role, team, trainee):
+@click.option("--ssh-key", "ssh_key", metavar="PUBKEY",
+              help="Their SSH public key (a key line or a .pub file): their manager entries are signed with it.")
+def staff_add(sid, name, role, team, trainee, ssh_key):
     """Add a person to the roster (roster order = rotation order)."""
     if not STAFF_ID.fullmatch(sid):
         raise UsageError(f"staff id '{sid}' may not contain spaces or any of : | , ; = \\")
-    return _add(sid=sid, name=nonempty(name, "--name"), role=role, team=team, trainee=trainee)
+    return _add(sid=sid, name=nonempty(name, "--name"), role=role, team=team, trainee=trainee,
+                key=public_key(ssh_key) if ssh_key else "")
+
+
+def public_key(text: str) -> str:
+    from rotactl.store import signing
+
+    try:
+        return signing.parse_public_key(text)
+    except ValueError as exc:
+        raise UsageError(f"--ssh-key: {exc}") from None
 
 
 @writes(roster=True)
-def _add(act, sid, name, role, team, trainee):
+def _add(act, sid, name, role, team, trainee, key):
     if sid in act.roster:
         raise DomainError(f"staff '{sid}' already exists ({act.roster[sid].name})")
-    entry = act.new(StaffAdd, staff=sid, name=name, role=role, team=team, trainee=trainee)
-    return [entry], {"staff": sid, "name": name, "role": role, "team": team or None, "trainee": trainee}
+    entry = act.new(StaffAdd, staff=sid, name=name, role=role, team=team, trainee=trainee, key=key)
+    return [entry], {"staff": sid, "name": name, "role": role, "team": team or None, "trainee": trainee,
+                     "ssh_key": bool(key)}
 
 
 @staff.command("list")

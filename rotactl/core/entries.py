@@ -126,6 +126,7 @@ class StaffAdd(Entry):
     role: str = "sales"
     team: str = ""
     trainee: bool = False
+    key: str = ""               # an SSH public key ("TYPE BASE64"): the person's signed entries (SPEC §4.1)
 
 
 class StaffLeave(Entry):

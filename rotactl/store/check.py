@@ -227,6 +227,47 @@ def check_clone_conflicts(ledger: Ledger) -> Iterator[str]:
                    "on two clones (the same turn given twice); a manager voids one (`rotactl void`)")
 
 
+MANAGER_KINDS = frozenset({"staff-leave", "staff-suspend", "staff-penalize", "ruling", "reassign", "void",
+                           "accept-late"})
+
+
+def check_signatures(ledger: Ledger) -> Iterator[str]:
+    """With `signed_manager_entries`: from the first registered key on, every manager-only entry
+    carries a valid SSH signature by the key registered for its actor (SPEC §4.1)."""
+    if not ledger.policy.office.signed_manager_entries:
+        return
+    from rotactl.store import signing
+
+    lines = sorted(ledger.lines(), key=lambda x: (x.at, x.id))
+    keys: dict[str, str] = {}
+    epoch, todo = None, []
+    managers: set[str] = set()
+    for line in lines:
+        record = line.record
+        kind = record["kind"]
+        required = epoch is not None and (kind in MANAGER_KINDS or (kind == "staff-add" and managers)
+                                          or (kind in ("visit", "call") and record.get("to")))
+        where = f"{line.path}:{line.line}"
+        if record.get("sig"):
+            key = keys.get(record.get("actor", ""))
+            if key is None:
+                yield f"{where}: entry {line.id} is signed, but {record.get('actor')} has no registered SSH key"
+            else:
+                todo.append((where, line.id, record, key))
+        elif required:
+            yield f"{where}: manager entry {line.id} ({kind}) is not signed (signed_manager_entries)"
+        if kind == "staff-add":
+            if record.get("key"):
+                keys[record["staff"]] = record["key"]
+                epoch = epoch or record["at"]
+            if record.get("role") == "manager":
+                managers.add(record["staff"])
+    results = signing.verify_many([(signing.payload(r), r["sig"], r.get("actor", ""), k) for _w, _i, r, k in todo])
+    for (where, entry_id, _r, _k), good in zip(todo, results):
+        if not good:
+            yield f"{where}: entry {entry_id} has a signature that does not verify (forged or edited?)"
+
+
 def check_committed(ledger: Ledger) -> Iterator[str]:
     """In a git office: every ledger file's working copy extends its committed version (nothing
     committed was dropped or edited, even on a day not yet sealed), and checkpoints are as committed."""
@@ -300,7 +341,7 @@ def _dropped(before: bytes, after: bytes) -> int:
 
 LINE_CHECKS: list[Check] = [check_files, check_torn, check_text, check_hashes, check_chain, check_ids,
                             check_partitions]
-SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_conflicts]
+SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_conflicts, check_signatures]
 
 
 def run(store: Store, policy, history: bool = False) -> tuple[int, list[str]]:

@@ -116,8 +116,11 @@ def history(root: Path) -> list[tuple[str, str, list[tuple[str, str, str, str]]]
     if not pairs:
         return []
     data = "".join(f"{c} {p}\n" for c, p in pairs).encode()
-    out = _git(root, "diff-tree", "--stdin", "-r", "-z", "--no-renames", "--", *TRACKED, data=data).stdout
+    # --always: one header (the commit id) per input line, in input order, even with no change
+    out = _git(root, "diff-tree", "--stdin", "--always", "-r", "-z", "--no-renames", "--", *TRACKED,
+               data=data).stdout
     result: dict[tuple[str, str], list] = {pair: [] for pair in pairs}
+    order = iter(pairs)
     current = None
     fields = out.split(b"\0")
     i = 0
@@ -133,7 +136,8 @@ def history(root: Path) -> list[tuple[str, str, list[tuple[str, str, str, str]]]
                 result[current].append((meta[4], meta[2], meta[3], path))
             i += 2
             continue
-        words = item.split()
-        current = (words[0], words[1]) if len(words) >= 2 else None
+        current = next(order, None)
+        if current is not None and current[0] != item.split()[0]:
+            raise DomainError(f"git diff-tree answered {item[:12]} for commit {current[0][:12]}")
         i += 1
     return [(c, p, changes) for (c, p), changes in result.items()]
