@@ -261,10 +261,13 @@ class Store:
     # -- writing -------------------------------------------------------------
     def writer(self) -> str:
         if self._writer is None:
-            path = self.local("writer")
-            if not path.exists():
-                path.write_text(secrets.token_hex(3) + "\n")
-            self._writer = path.read_text().strip()
+            try:
+                path = self.local("writer")
+                if not path.exists():
+                    path.write_text(secrets.token_hex(3) + "\n")
+                self._writer = path.read_text().strip()
+            except OSError:     # the cache folder vanished underneath (a wipe): a fresh id is as good
+                self._writer = secrets.token_hex(3)
         return self._writer
 
     def _new_id(self, floor: str = "") -> str:
