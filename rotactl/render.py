@@ -1,10 +1,26 @@
-"""Output: `json` is the machine contract; `table` (CJK-aware) and `csv` are for people."""
+"""Output: `json` is the machine contract; `table` (CJK-aware) and `csv` are for people.
+
+Money is `Decimal` (exact yuan, see `rotactl.core.deals`) and prints by format:
+- json: a JSON number, exact, never an exponent: `1280000`, `2345678.90` (two decimals when not
+  whole). Python's json cannot dump a Decimal: `_dumps` lets a `default` hook turn each one into
+  a string carrying a per-run random marker, then replaces each marked string by its bare number.
+- table: thousands separators, two decimals when not whole: `1,280,000`, `2,345,678.90`.
+- csv: the json number, without separators, so a spreadsheet reads it as a number.
+A `Rate` (a fraction 0–1, the report's `conversion`) prints as that fraction in json and csv
+(`0.333`) and as a percent in tables (`33.3%`).
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+import secrets
 import sys
+from decimal import Decimal
+from numbers import Number
+
+from rotactl.core.deals import Rate
 
 HEADINGS = {
     "staff": "人员", "name": "姓名", "status": "状态", "owed": "补接", "turns": "轮次", "receptions": "接待",
@@ -17,16 +33,56 @@ HEADINGS = {
 }
 
 
+def number_text(value: Decimal) -> str:
+    """An exact decimal as plain text, never an exponent: a Rate as its fraction (`0.333`, `1`), money
+    whole (`1280000`) or with two decimals (`2345678.90`), or more if it has them (never rounded)."""
+    if isinstance(value, Rate):
+        return format(value.normalize(), "f")
+    if value == value.to_integral_value():
+        return format(value.to_integral_value(), "f")
+    return format(value, ".2f") if value.as_tuple().exponent >= -2 else format(value.normalize(), "f")
+
+
+def _table_number(value: Decimal) -> str:
+    """Money with thousands separators (`1,280,000`, `2,345,678.90`); a Rate as a percent (`33.3%`)."""
+    if isinstance(value, Rate):
+        return format(value * 100, ".1f") + "%"
+    plain = number_text(value)
+    whole, dot, frac = plain.partition(".")
+    return f"{int(whole):,}" + dot + frac
+
+
+def _text(value) -> str:
+    return _table_number(value) if isinstance(value, Decimal) else str(value)
+
+
 def _cell(value) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return _table_number(value)
+    if isinstance(value, float) and value.is_integer():    # 2.0 deals credited: 2
+        return str(int(value))
     if isinstance(value, list):
-        return "、".join(_cell(v) if not isinstance(v, dict) else ":".join(map(str, v.values())) for v in value)
+        return "、".join(_cell(v) if not isinstance(v, dict) else ":".join(map(_text, v.values())) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
+        return ", ".join(f"{k}={_text(v)}" for k, v in value.items())
     return str(value)
+
+
+def _csv_cell(value) -> str:
+    """A `--format csv` cell that Excel/WPS never takes for a formula (SPEC §4.2): text starting with
+    `=`, `+`, `-`, `@`, tab or CR gets a leading `'`; numbers stay numbers; no value is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):                 # plain digits: a spreadsheet reads a number
+        return number_text(value)
+    text = _cell(value)
+    if isinstance(value, Number) and not isinstance(value, bool):   # -3 is a number, not a formula
+        return text
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def table(rows: list[dict], columns: list[str] | None = None, zh: bool = True) -> str:
@@ -36,22 +92,49 @@ def table(rows: list[dict], columns: list[str] | None = None, zh: bool = True) -
         return "(无)" if zh else "(none)"
     columns = columns or list(rows[0])
     headers = [HEADINGS.get(c, c) if zh else c for c in columns]
-    return tabulate([[_cell(r.get(c)) for c in columns] for r in rows], headers=headers)
+    # cells are our text as is (tabulate would reparse "2345678.90" as 2.34568e+06, or "007" as 7);
+    # numeric columns stay right-aligned
+    align = ["right" if all(r.get(c) is None or _numeric(r.get(c)) for r in rows)
+             and any(_numeric(r.get(c)) for r in rows) else "left" for c in columns]
+    return tabulate([[_cell(r.get(c)) for c in columns] for r in rows], headers=headers,
+                    disable_numparse=True, colalign=align)
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, Number) and not isinstance(value, bool)
 
 
 def pairs(data: dict, zh: bool = True) -> str:
     from tabulate import tabulate
 
-    return tabulate([[k, _cell(v)] for k, v in data.items()], tablefmt="plain")
+    return tabulate([[k, _cell(v)] for k, v in data.items()], tablefmt="plain", disable_numparse=True)
+
+
+_MARKER = f"rotactl-number-{secrets.token_hex(8)}:"     # random per run: no stored text can forge it
+
+
+def _dumps(data, **options) -> str:
+    """json.dumps that writes each Decimal as its exact number (`number_text`), never an exponent."""
+    marker = _MARKER
+    seen = []
+
+    def default(value):
+        if isinstance(value, Decimal) and value.is_finite():
+            seen.append(True)
+            return marker + number_text(value)
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+    text = json.dumps(data, ensure_ascii=False, default=default, **options)
+    return re.sub(f'"{re.escape(marker)}([0-9.-]+)"', r"\1", text) if seen else text
 
 
 def emit(data, fmt: str, columns: list[str] | None = None, title: str = "", zh: bool = True) -> None:
     if fmt == "json":
         if isinstance(data, list):   # one element per line: readable, and the C encoder for long lists
-            body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in data)
+            body = ",\n".join(_dumps(item) for item in data)
             sys.stdout.write(f"[\n{body}\n]\n" if data else "[]\n")
         else:
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+            sys.stdout.write(_dumps(data, indent=1) + "\n")
         return
     if fmt == "csv":
         rows = data if isinstance(data, list) else [data]
@@ -61,7 +144,7 @@ def emit(data, fmt: str, columns: list[str] | None = None, title: str = "", zh: 
             writer = csv.writer(buf, lineterminator="\n")
             writer.writerow(cols)
             for row in rows:
-                writer.writerow([_cell(row.get(c)) for c in cols])
+                writer.writerow([_csv_cell(row.get(c)) for c in cols])
         sys.stdout.write(buf.getvalue())
         return
     if title:

@@ -5,7 +5,7 @@ import click
 
 from rotactl import clock, phones
 from rotactl.commands._shell import RELATIONS, nonempty, pass_env, reads, writes
-from rotactl.core import attribution, disputes, rules
+from rotactl.core import attribution, deals, disputes, rules
 from rotactl.core.entries import Claim, Deal, FollowUp, Link, Reassign, ReportIn
 from rotactl.errors import DomainError
 
@@ -72,20 +72,22 @@ def link(act, phone, other, relation):
 @click.option("--by", "by", metavar="ID", required=True)
 @click.option("--stage", type=click.Choice(["deposit", "contract", "refund"]), required=True)
 @click.option("--unit", default="")
-@click.option("--amount", type=click.FloatRange(0), help="Yuan.")
+@click.option("--amount", metavar="YUAN", help="Yuan, exact: at most 2 decimals, no separators (2345678.90).")
 @click.option("--agency", default="", help="The agency's agent came along to the deal.")
 @writes
 def deal(act, phone, by, stage, unit, amount, agency):
     """A deal stage closed by ID (下定 / 签约 / 退订); a refund reopens the customer."""
+    value = None if amount is None else deals.parse_amount(amount)
     act.staff(by)
-    amount_text = "" if amount is None else (f"{amount:.2f}".rstrip("0").rstrip("."))
-    entry = act.new(Deal, phone=act.env.known(phone), staff=by, stage=stage, unit=unit, amount=amount_text,
-                    agency=agency)
+    key = act.env.known(phone)
+    deals.refuse_duplicate([e for e in act.office.index().fetch(key) if e.kind == "deal"], stage, unit)
+    entry = act.new(Deal, phone=key, staff=by, stage=stage, unit=unit,
+                    amount="" if value is None else deals.amount_text(value), agency=agency)
     group, att = _owner_after(act, entry)
     credit, fine = disputes.deal_outcome(group, act.office.rulings(act.at), entry)
     return [entry] + ([fine] if fine else []), {
         "entry": entry.id, "customer": act.env.mask(entry.phone), "by": by, "stage": stage, "unit": unit or None,
-        "amount": amount, "agency": agency or None, "owner": att.owner, "signed": att.signed,
+        "amount": value, "agency": agency or None, "owner": att.owner, "signed": att.signed,
         "split": credit.get("split"), "rule": credit.get("rule"), "dispute": credit.get("dispute")}
 
 

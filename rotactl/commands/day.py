@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from rotactl.core import dates, rules
 from rotactl.errors import DomainError, UsageError
 
 PHONE_FIELDS = ("phone", "family_of", "referred_by", "other", "mask")
+_MONEY = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 @click.command()
@@ -136,6 +138,9 @@ def log(env, at, since, kind):
         row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash", "after")}
         if record["id"] in voided:
             row["void"] = True
+        for money in ("amount", "fine"):     # yuan: exact numbers, as everywhere (SPEC §4.2)
+            if money in row and _MONEY.fullmatch(row[money]):
+                row[money] = Decimal(row[money])
         for f in PHONE_FIELDS:
             if f in row:
                 row[f] = env.mask(row[f])

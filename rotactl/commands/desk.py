@@ -1,6 +1,8 @@
 """The desk: `check-in`, `check-out`, `away`, `back`, `done`, `pass`, `next`."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import click
 
 from rotactl.commands._shell import QUEUE_OPTION, reads, writes
@@ -82,7 +84,7 @@ def pass_(act, sid, queue):
     act.staff(sid, rotation=True)
     entry = act.new_from(pass_turn(act.day, sid, queue, act.at, act.actor))
     return [entry], {"staff": sid, "queue": queue, "rule": rules.ROT_PASS, "skipped": skips_view(entry.skipped),
-                     "free": entry.free, "fine": entry.fine, "suspended_days": entry.suspend_days,
+                     "free": entry.free, "fine": Decimal(entry.fine), "suspended_days": entry.suspend_days,
                      "penalty_rule": entry.rule if entry.rule != rules.ROT_PASS else None}
 
 

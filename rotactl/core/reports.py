@@ -1,6 +1,15 @@
-"""Reports: per-person figures from the replayed days, and each deal's credited shares (payroll)."""
+"""Reports: per-person figures from the replayed days, and each deal's credited shares (payroll).
+
+Money is exact (`Decimal`, see `rotactl.core.deals`): a share's amount is the deal's amount × pct / 100
+to the fen, the shares of one deal summing exactly to it; `amount` and `fines` are sums of those.
+`conversion` is a `Rate`: deals / receptions as a fraction to 3 places (tables print it as a percent).
+`credited` counts deals (the sum of one's percents / 100), not money.
+"""
 from __future__ import annotations
 
+from decimal import Decimal
+
+from rotactl.core.deals import Rate, rate, read_amount, split_amount
 from rotactl.core.entries import Deal
 from rotactl.core.splits import HOUSE
 from rotactl.core.state import Member, Stats
@@ -15,11 +24,11 @@ def credited_deals(deals: list[Deal], credits: dict[str, dict]) -> list[dict]:
     for deal in deals:
         credit = credits.get(deal.id) or {"split": {deal.staff: 0}, "rule": "", "status": "refunded",
                                           "dispute": None}
-        amount = float(deal.amount or 0)
+        amounts = split_amount(read_amount(deal), credit["split"])
         for party, pct in credit["split"].items():
             rows.append({"staff": party, "deal": deal.id, "at": deal.at[:16], "customer": deal.phone,
                          "closer": deal.staff, "stage": deal.stage, "unit": deal.unit, "share": pct,
-                         "amount": round(amount * pct / 100, 2), "rule": credit["rule"],
+                         "amount": amounts[party], "rule": credit["rule"],
                          "status": credit["status"] or "settled", "dispute": credit["dispute"]})
     return rows
 
@@ -44,17 +53,17 @@ def report_rows(roster: dict[str, Member], days_stats: list[dict[str, Stats]], s
         stat = totals.get(sid, Stats())
         row = {"staff": sid, "name": member.name}
         row.update({f: getattr(stat, f) for f in FIELDS})
-        row["conversion"] = round(stat.deals / stat.receptions, 3) if stat.receptions else 0.0
+        row["conversion"] = rate(stat.deals, stat.receptions)
         row["penalties"] = stat.penalties
         rows.append({**row, **_credited(by_party.pop(sid, []))})
     for party, mine in sorted(by_party.items()):
         rows.append({"staff": party, "name": "公佣" if party == HOUSE else "", **{f: 0 for f in FIELDS},
-                     "conversion": 0.0, "penalties": [], **_credited(mine)})
+                     "fines": Decimal(0), "conversion": Rate(0), "penalties": [], **_credited(mine)})
     return rows
 
 
 def _credited(mine: list[dict]) -> dict:
     """A person's payroll columns from their shares."""
     return {"credited": round(sum(r["share"] for r in mine) / 100, 2),
-            "amount": round(sum(r["amount"] for r in mine), 2),
+            "amount": sum((r["amount"] for r in mine), Decimal(0)),
             "open": sum(1 for r in mine if r["status"] in ("open", "late")), "shares": mine}

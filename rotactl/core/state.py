@@ -15,6 +15,7 @@ Replay (`core.replay`) builds it from the entries; the rotation rules
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rotactl.core.entries import Reception
 
@@ -121,7 +122,7 @@ class Stats:
     passes: int = 0
     calls: int = 0
     deals: int = 0
-    fines: int = 0
+    fines: Decimal = Decimal(0)     # yuan, exact: the day's fine entries summed
     penalties: list[str] = field(default_factory=list)
 
 
