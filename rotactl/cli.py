@@ -6,12 +6,19 @@ for usage, 3 for an unsound ledger (one `FILE:LINE: message` line each).
 """
 from __future__ import annotations
 
+import errno
 import importlib
+import os
+import re
+import sys
 
 import click
 
 from rotactl.commands._shell import Env
 from rotactl.errors import LedgerError, RotactlError
+from rotactl.textcheck import check_params
+
+CLOSED_PIPE = 141   # 128 + SIGPIPE: what a shell reports for any tool whose reader went away
 
 # command name -> ("module:attribute" under rotactl.commands, its one-line help), in the order `--help`
 # lists them; `--help` reads the line here instead of importing every module (a test keeps them equal)
@@ -44,12 +51,35 @@ COMMANDS = {
     "report": ("reports:report", 'Per-person turns, make-ups, forfeits, passes, receptions, calls, deals, fines.'),
     "check": ("day:check", 'Validate every ledger file, chain and checkpoint; exit 3 on any problem.'),
     "log": ("day:log", 'The entries themselves, in (time, id) order.'),
+    "void": ("corrections:void", 'Manager: the entry stops counting everywhere; `log` still shows it, marked void.'),
+    "accept-late": ("corrections:accept_late",
+                    'Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them.'),
 }
+
+
+class CheckedContext(click.Context):
+    """Every command's context: before a callback runs, each of its parsed parameters is checked for
+    what no text field may hold (SPEC §4.2: exit 2 naming the option), so no command can forget it."""
+
+    def invoke(self, callback, /, *args, **kwargs):
+        if not isinstance(callback, click.Command):
+            check_params(self)
+        return super().invoke(callback, *args, **kwargs)
+
+
+def _checked(command):
+    """A loaded command (and, for a group, its subcommands) parses into a `CheckedContext`."""
+    command.context_class = CheckedContext
+    for sub in getattr(command, "commands", {}).values():
+        _checked(sub)
+    return command
 
 
 class RotactlGroup(click.Group):
     """Loads a command's module only when it runs; maps every refusal to one stderr line and its
     exit code; never a traceback."""
+
+    context_class = CheckedContext
 
     def list_commands(self, ctx):
         return list(COMMANDS)
@@ -58,7 +88,7 @@ class RotactlGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attribute = COMMANDS[name][0].split(":")
-        return getattr(importlib.import_module(f"rotactl.commands.{module}"), attribute)
+        return _checked(getattr(importlib.import_module(f"rotactl.commands.{module}"), attribute))
 
     def format_commands(self, ctx, formatter):
         with formatter.section("Commands"):
@@ -74,14 +104,48 @@ class RotactlGroup(click.Group):
                 click.echo(line, err=True)
             ctx.exit(3)
         except RotactlError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {_without_phones(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:   # the reader of our output went away (`| head -1`): stop quietly
+            _silence_stdout()
+            ctx.exit(CLOSED_PIPE)
+        except OSError as exc:    # the machine refused (read-only office, full disk): not a bug
+            click.echo(f"error: {_os_problem(exc)}", err=True)
+            ctx.exit(1)
         except Exception as exc:  # a bug: still one line, never a traceback for a user
             click.echo(f"error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
             ctx.exit(1)
+
+
+_PHONE_RUN = re.compile(r"(?<![\w*])\d{11,}(?![\w*])")
+
+
+def _without_phones(message: str) -> str:
+    """A refusal never echoes a full phone number (SPEC §4: masked everywhere), even one typed where
+    an entry or dispute id was expected: a run of 11+ digits shows as its mask, 139****0001."""
+    return _PHONE_RUN.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], message)
+
+
+def _os_problem(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    text = f"{where}{exc.strerror or exc}"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        text += " (this user may not write there: a read-only office answers reading commands only)"
+    return text
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so what is still buffered is not flushed into a closed pipe at exit
+    (which Python would report as "Exception ignored … BrokenPipeError")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=RotactlGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,4 +167,21 @@ def cli(ctx, directory, at, actor, fmt, reveal):
 
 
 def main() -> None:
-    cli(prog_name="rotactl")
+    """The console script. Output the reader stopped reading (`rotactl log | head -1`) ends the run
+    quietly with exit 141, the status a shell gives any tool killed by SIGPIPE: not 0, since the
+    output was cut short (`set -o pipefail` sees it), and not 1, which means a refusal here."""
+    if sys.stdout is None:   # started with stdout closed (`>&-`): the work is still done, unprinted
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    try:
+        cli(prog_name="rotactl")
+    except SystemExit:
+        try:
+            sys.stdout.flush()   # a pipe closed after the last write shows here, not at interpreter exit
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(CLOSED_PIPE)
+        except OSError as exc:   # e.g. a full disk under `> report.csv`
+            _silence_stdout()
+            click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+            sys.exit(1)
+        raise

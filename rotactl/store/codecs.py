@@ -11,7 +11,11 @@ computed over that form, so CSV and TOML entries chain alike:
 intact chains.
 
 * CSV (floor events): a fixed header; fields outside the columns go to `extra`
-  as `key=value;key=value` with `\\`, `;` and `=` escaped by a backslash.
+  as `key=value;key=value` with `\\`, `;` and `=` escaped by a backslash. No cell
+  starts a spreadsheet formula: a cell starting with `=`, `+`, `-`, `@` or a tab
+  (a phone "+86 …", a name "=HYPERLINK(…)") is written with a leading `'`, and a
+  cell starting with `'` gets one more; decoding takes that one `'` off again, so
+  the hash (over the decoded record) is the same either way.
 * TOML (entries that carry prose): one line per entry, `ID = { key = "value", … }`,
   so every line is a complete record and the file as a whole is valid TOML.
 """
@@ -22,6 +26,9 @@ import hashlib
 import io
 import json
 import tomllib
+
+from rotactl.errors import UsageError
+from rotactl.textcheck import problem
 
 Record = dict[str, str]
 
@@ -38,8 +45,13 @@ class CodecError(ValueError):
     """A line that cannot be decoded; the store adds FILE:LINE."""
 
 
+class FieldError(CodecError, UsageError):
+    """A field that cannot be written (a line break, a control character, not UTF-8): exit 2."""
+
+
 def clean(record: dict) -> Record:
-    """Validate a record before it is written: text values, no line breaks."""
+    """Validate a record before it is written: text values that fit one line of a ledger file
+    (no line breaks, NUL, control or bidi characters, nothing that is not UTF-8)."""
     out: Record = {}
     for key, value in record.items():
         if value is None or value == "":
@@ -47,8 +59,9 @@ def clean(record: dict) -> Record:
         if isinstance(value, bool):
             value = "1" if value else "0"
         value = str(value)
-        if "\n" in value or "\r" in value:
-            raise CodecError(f"{key}: line breaks are not allowed in a field")
+        why = problem(value) or problem(key)
+        if why:
+            raise FieldError(f"{key if not problem(key) else 'a field name'}: {why} in a field")
         out[key] = value
     return out
 
@@ -103,12 +116,27 @@ def decode_extra(text: str) -> Record:
 
 # -- CSV ---------------------------------------------------------------------
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell that no spreadsheet (Excel, WPS) takes for a formula: `'` before a formula start,
+    and before a leading `'` (so that exactly one `'` is taken off again on reading)."""
+    return "'" + text if text.startswith(FORMULA_STARTS + ("'",)) else text
+
+
+def csv_uncell(text: str) -> str:
+    """The value of a ledger cell: one escaping `'` off. A line written before cells were escaped
+    reads as it always did: only a `'` followed by what `csv_cell` escapes is taken off."""
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in "=+-@\t\r'" else text
+
+
 def csv_line(record: Record) -> str:
     extra = {k: v for k, v in record.items() if k not in _CSV_SET}
     row = [record.get(c, "") for c in CSV_COLUMNS]
     row[CSV_COLUMNS.index("extra")] = encode_extra(extra)
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(row)
+    csv.writer(buf, lineterminator="\n").writerow([csv_cell(cell) for cell in row])
     return buf.getvalue()
 
 
@@ -116,7 +144,7 @@ def csv_record(line: str) -> Record:
     rows = list(csv.reader([line]))
     if len(rows) != 1 or len(rows[0]) != len(CSV_COLUMNS):
         raise CodecError(f"expected {len(CSV_COLUMNS)} columns")
-    row = dict(zip(CSV_COLUMNS, rows[0]))
+    row = dict(zip(CSV_COLUMNS, (csv_uncell(cell) for cell in rows[0])))
     record = {k: v for k, v in row.items() if k != "extra" and v != ""}
     for key, value in decode_extra(row["extra"]).items():
         if key in _CSV_SET:

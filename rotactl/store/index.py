@@ -6,6 +6,11 @@ names. It is brought up to date from the ledger on every use: days sealed by a
 checkpoint never change, so only the files of unsealed days are looked at, and
 of those only the lines added since the last look. Deleting the file loses
 nothing: the next command rebuilds it.
+
+An office this user cannot write (a read-only copy, `chmod -R a-w`, a backup
+mount) still answers: when the file cannot be created, opened or written, the
+index lives in memory for this one command, seeded from the file on disk when
+that can at least be read.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ import sqlite3
 from rotactl.core.entries import Entry
 from rotactl.core.phones import masks_of
 from rotactl.errors import LedgerError
-from rotactl.store.files import Store
+from rotactl.store.files import LOCAL, Store
 from rotactl.store.records import CHAIN_FIELDS, decode
 
 SCHEMA = """
@@ -29,8 +34,8 @@ create table if not exists masks (mask text not null, at text not null, phone te
 PHONE_FIELDS = ("phone", "family_of", "other", "mask")
 # Kinds that `disputes` and `report month` list across all history: each such
 # entry is also filed under the key "#KIND", so listing them is one lookup.
-LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign"})
-VERSION = "5"   # bump when the keys change: an index of another version is rebuilt
+LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign", "void"})
+VERSION = "6"   # bump when the keys change: an index of another version is rebuilt
 
 
 def phones_of(record: dict) -> set[str]:
@@ -45,11 +50,39 @@ class Index:
     def __init__(self, store: Store):
         self.store = store
         self._decoded: dict[str, Entry] = {}
-        self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
+        self._voided: set[str] | None = None
+        self._memory = False
+        try:
+            self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
+            self._prepare()
+        except (sqlite3.Error, OSError):   # read-only office (or an unreadable index): in memory
+            if getattr(self, "db", None) is not None:
+                self.db.close()
+            self.db, self._memory = self._in_memory(), True
+            self._prepare()
+
+    def _prepare(self) -> None:
         self.db.executescript(SCHEMA)
         if self._meta("version") != VERSION:
             self.db.executescript("delete from facts; delete from files; delete from meta; delete from masks;")
             self.db.execute("insert into meta values ('version', ?)", (VERSION,))
+
+    def _in_memory(self, source: sqlite3.Connection | None = None) -> sqlite3.Connection:
+        """A private in-memory index, a copy of `source` or of the file on disk if it can be read
+        (else empty: `refresh` then rebuilds it from the ledger)."""
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            if source is None:
+                path = (self.store.root / LOCAL / "index.sqlite").resolve()
+                if not path.is_file():
+                    return memory
+                source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+            source.backup(memory)
+            source.close()
+        except (sqlite3.Error, OSError):
+            memory.close()
+            memory = sqlite3.connect(":memory:", isolation_level=None)
+        return memory
 
     def _meta(self, key: str) -> str:
         row = self.db.execute("select value from meta where key = ?", (key,)).fetchone()
@@ -84,12 +117,24 @@ class Index:
             raise LedgerError(problems)
         if not rows and not files and sealed == watermark:
             return
+        try:
+            self._add(rows, masked, files, max(sealed, watermark))
+        except sqlite3.Error:
+            if self._memory:
+                raise
+            # the file cannot be written (a read-only office): go on in a copy in memory, and look
+            # again from what that copy holds (everything, if the copy could not be made)
+            self.db, self._memory = self._in_memory(self.db), True
+            self._prepare()
+            self.refresh()
+
+    def _add(self, rows, masked, files, sealed: str) -> None:
         with self.db:
             self.db.execute("begin")
             self.db.executemany("insert or ignore into facts values (?, ?, ?, ?)", rows)
             self.db.executemany("insert or ignore into masks values (?, ?, ?, ?)", masked)
             self.db.executemany("insert or replace into files values (?, ?, ?)", files)
-            self.db.execute("insert or replace into meta values ('sealed', ?)", (max(sealed, watermark),))
+            self.db.execute("insert or replace into meta values ('sealed', ?)", (sealed,))
 
     def _entry(self, entry_id: str, rec: str) -> Entry:
         """The typed entry of an index row; an entry filed under several keys is decoded once."""
@@ -98,10 +143,20 @@ class Index:
             entry = self._decoded[entry_id] = decode(json.loads(rec), owned=True)
         return entry
 
+    @property
+    def voided(self) -> set[str]:
+        """The ids of the entries a `void` removed: they are left out of every answer."""
+        if self._voided is None:
+            self._voided = {json.loads(rec).get("ref", "") for (rec,) in
+                            self.db.execute("select rec from facts where phone = '#void'")}
+        return self._voided
+
     def fetch(self, phone: str) -> list[Entry]:
-        """Every entry filed under a phone (or "#KIND"), typed, in (time, id) order."""
+        """Every entry filed under a phone (or "#KIND"), typed, in (time, id) order; voided ones left out."""
+        voided = self.voided
         return [self._entry(i, rec) for i, rec in
-                self.db.execute("select id, rec from facts where phone = ? order by at, id", (phone,))]
+                self.db.execute("select id, rec from facts where phone = ? order by at, id", (phone,))
+                if i not in voided]
 
     def fetch_many(self, keys) -> dict[str, list[Entry]]:
         """Every entry under each key, in (time, id) order: one query per 500 keys."""
@@ -112,7 +167,8 @@ class Index:
             marks = ",".join("?" * len(chunk))
             for phone, entry_id, rec in self.db.execute(
                     f"select phone, id, rec from facts where phone in ({marks}) order by at, id", chunk):
-                out[phone].append(self._entry(entry_id, rec))
+                if entry_id not in self.voided:
+                    out[phone].append(self._entry(entry_id, rec))
         return out
 
     def phones_masked_as(self, mask: str, name: str, after: str, until: str) -> list[str]:
