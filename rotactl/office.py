@@ -201,9 +201,11 @@ class Office:
         return self.store.new_id(at, kind)
 
     def ordered(self, entries: list[Entry], at: str) -> list[Entry]:
-        """SPEC §4.2 (time): a turn-deciding entry dated before the day's latest turn decision is
-        refused — the decisions taken since were taken in a state it would change."""
-        later = backdated(self.entries(at[:10]), entries)
+        """SPEC §4.2 (time): a turn-deciding entry dated before the day's latest turn decision (or
+        any on a later open day) is refused — the decisions taken since were taken in a state it
+        would change."""
+        later_days = [e for day in self.store.days(after=at[:10]) for e in self.entries(day)]
+        later = backdated(self.entries(at[:10]) + later_days, entries)
         if later is not None:
             raise DomainError(f"{at[:16]} is before {later.kind} {later.id} at {later.at[:16]}, a turn decided "
                               f"since: a back-dated {entries[0].kind} would change it; record it at "
@@ -317,9 +319,10 @@ def day_end_entries(day: Day) -> list[Entry]:
     import hashlib
 
     out = []
-    for n, entry in enumerate(day_end(day, DAY_END_ACTOR), start=1):
-        digest = hashlib.sha256(repr(sorted(codec.encode(entry).items())).encode()).hexdigest()[:6]
-        out.append(entry.replace(id=f"e{day.date.replace('-', '')}235959{n:06d}-{digest}"))
+    for entry in day_end(day, DAY_END_ACTOR):
+        digest = hashlib.sha256(repr(sorted(codec.encode(entry).items())).encode()).hexdigest()
+        out.append(entry.replace(id=f"e{day.date.replace('-', '')}235959{int(digest[:12], 16) % 10**6:06d}"
+                                    f"-{digest[:6]}"))
     return out
 
 

@@ -112,6 +112,9 @@ class Act:
     def staff(self, sid: str, *, rotation: bool = False):
         """A person on the roster who has not left (and is in the rotation, if asked)."""
         member = self.roster.get(sid)
+        if member is None and not self.roster:
+            raise DomainError(f"unknown staff '{sid}': nobody is on the roster at {self.at[:16]} (is --at before "
+                              "the office's first `staff add`?)")
         if member is None or not member.active:
             raise DomainError(f"unknown staff '{sid}'" if member is None else f"{sid} has left")
         if rotation and not member.in_rotation():

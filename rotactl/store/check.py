@@ -119,13 +119,22 @@ def _late(ledger: Ledger, date: str, checkpoint: dict) -> tuple[list[str], list[
         recorded = files.get(path, {}).get("writers", {})
         for writer, want in recorded.items():
             chain = scan.chains.get(writer, [])
+            if "ids" in want:               # day-end lines: a set, wherever a merge put them
+                have = {x.id for x in chain}
+                gone = [i for i in want["ids"] if i not in have]
+                if gone:
+                    problems.append(f"{path}:{scan.lines}: changed after {date} was sealed: day-end entry "
+                                    f"{gone[0]} is missing")
+                late += [x for x in chain if x.id not in set(want["ids"])]
+                continue
             count = want.get("lines", 0)
             if len(chain) < count or chain[count - 1].record["hash"] != want.get("head"):
                 line = chain[min(len(chain), count) - 1].line + 1 if chain else 2
                 problems.append(f"{path}:{line}: changed after {date} was sealed: {count} entries of writer "
                                 f"{writer} recorded, {len(chain)} found (a line was deleted or replaced?)")
         for writer, chain in scan.chains.items():
-            late += chain[recorded.get(writer, {}).get("lines", 0):]
+            if "ids" not in recorded.get(writer, {}):
+                late += chain[recorded.get(writer, {}).get("lines", 0):]
     return problems, late
 
 

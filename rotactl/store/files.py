@@ -136,7 +136,7 @@ def scan_text(rel: str, data: bytes) -> FileScan:
         if codecs.entry_hash(prev, record) != record["hash"]:
             scan.found("hash", f"{rel}:{number}: entry {record['id']} does not match its hash "
                                  "(edited after it was written?)")
-        if prev != scan.heads.get(writer, ""):
+        if prev != ("" if writer == DAY_END_WRITER else scan.heads.get(writer, "")):
             scan.found("chain", f"{rel}:{number}: entry {record['id']} does not follow the entry "
                                  "before it in the chain (a line was deleted, inserted or moved?)")
         if record["id"] in seen:
@@ -301,6 +301,8 @@ class Store:
                     raise LedgerError(scan.problems + ["writes are refused until `rotactl check` passes"])
                 tails[rel] = (scan.heads.get(writer, ""), max((e.id for e in scan.entries), default=""))
             prev, last_id = tails[rel]
+            if writer == DAY_END_WRITER:
+                prev = ""       # unchained: each day-end line is the same bytes in every clone, wherever it sits
             record = {"id": record.get("id") or self._new_id(last_id),
                       **{k: v for k, v in record.items() if k != "id"}, "writer": writer}
             if prev:
@@ -389,7 +391,8 @@ class Store:
             scan = self.scan(rel)
             if scan.problems:
                 raise LedgerError(scan.problems)
-            files[rel] = {"writers": {w: {"lines": len(chain), "head": chain[-1].record["hash"]}
+            files[rel] = {"writers": {w: {"ids": sorted(x.id for x in chain)} if w == DAY_END_WRITER else
+                                      {"lines": len(chain), "head": chain[-1].record["hash"]}
                                       for w, chain in sorted(scan.chains.items())}}
         return files
 
