@@ -5,7 +5,7 @@ ROTACTL := $(VENV)/bin/rotactl
 SHARED  ?= ../shared
 # Acceptance scenarios: ../shared/tools/scenarios.py, run as it is.
 
-.PHONY: install test unit scenarios demo bench presets docs clean
+.PHONY: install test unit scenarios demo bench presets docs clean reliability
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,6 +31,9 @@ demo: install
 
 bench: install
 	$(PY) tools/bench.py
+
+reliability: install
+	$(PY) tools/reliability.py
 
 presets docs: install
 	$(PY) tools/make_presets.py

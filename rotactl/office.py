@@ -228,11 +228,22 @@ class Office:
             records.append(record)
         if sign and self.policy.office.signed_manager_entries:
             _sign(records)
+        if command:
+            self.ready_to_commit()
         written = self.store.append(records)
         paths = sorted({partition(r["at"], r["kind"]) for r in written})
         if command:
             self.commit(paths, f"{command}: {', '.join(r['id'] for r in written)} by {actor}")
         return paths
+
+    def ready_to_commit(self) -> None:
+        """Refuse before writing anything when git could not commit it (a git lock file left by a
+        running or killed git command): an acknowledged entry is a committed one."""
+        from rotactl.store import git
+
+        if git.is_repo(self.store.root) and (lock := git.busy(self.store.root)):
+            raise DomainError(f"git is busy ({lock} exists): nothing was written; if no git command is running, "
+                              f"it was left by one that was interrupted: remove {lock} and try again")
 
     def commit(self, paths: list[str], message: str) -> None:
         """In a git office, commit these paths now; refused (exit 1) if git cannot."""

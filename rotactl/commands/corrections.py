@@ -50,6 +50,7 @@ def accept_late(env, day, reason):
         pending = late_days(office.store, office.policy, day)
         if not pending:
             raise DomainError(f"no entries were added to {day} or later closed days after they were sealed")
+        office.ready_to_commit()
         days, paths = office.reseal(day)
         entry = act.new(AcceptLate, day=day, days=tuple(pending), reason=reason)
         paths += office.write([entry])

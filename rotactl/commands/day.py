@@ -97,6 +97,7 @@ def rollover(env, date):
         through = clock.parse_day(date) if date else dates.prev_day(at[:10])
         if through >= at[:10]:
             raise DomainError(f"{through} is not over yet (it is {at[:16]})")
+        office.ready_to_commit()
         closed, paths = office.rollover(through)
         if paths:
             office.commit(paths, f"rollover: closed {', '.join(closed)} by {env.actor}")

@@ -142,6 +142,7 @@ def check_seals(ledger: Ledger) -> Iterator[str]:
     """A sealed day still holds every line its checkpoint recorded; lines added to it later (a git
     merge) are reported until `accept-late`; a checkpoint's name is the hash of its bytes."""
     store = ledger.store
+    accepted = {d for x in ledger.lines() if x.kind == "accept-late" for d in x.record.get("days", "").split(",")}
     for date in ledger.sealed_days():
         for path in store.checkpoint_files(date):
             rel = path.relative_to(store.root).as_posix()
@@ -153,6 +154,13 @@ def check_seals(ledger: Ledger) -> Iterator[str]:
         except LedgerError as exc:
             yield from exc.problems
             continue
+        for rel, checkpoint in current:
+            if checkpoint.get("day") != date:
+                yield f"{rel}:1: checkpoint of {date} says day = {checkpoint.get('day')!r}"
+            generation = checkpoint.get("generation")
+            if generation is not None and (not isinstance(generation, int) or generation < 0
+                                           or (generation > 0 and date not in accepted)):
+                yield f"{rel}:1: checkpoint generation {generation!r}, but no accept-late re-sealed {date}"
         if current and current[0][1].get("generation") is None:
             yield from _legacy_seal(ledger, date, *current[0])
             continue

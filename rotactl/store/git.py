@@ -44,7 +44,9 @@ def commit(root: Path, paths: list[str], message: str) -> None:
     paths = [p for p in paths if (Path(root) / p).exists()]
     if not paths:
         return
-    _git(root, "add", "--", *paths)
+    if _git(root, "add", "--", *paths, check=False).returncode != 0:
+        raise DomainError("the entry is written but git could not stage it; do not repeat the command: "
+                          "the next command commits it")
     proc = _git(root, "commit", "-q", "--no-gpg-sign", "-m", message, "--", *paths, check=False)
     if proc.returncode != 0 and b"tell me who you are" in proc.stderr + proc.stdout:
         proc = _git(root, *IDENTITY, "commit", "-q", "--no-gpg-sign", "-m", message, "--", *paths, check=False)
@@ -52,6 +54,14 @@ def commit(root: Path, paths: list[str], message: str) -> None:
             and b"no changes added" not in proc.stdout + proc.stderr:
         raise DomainError(f"the entry is written but git could not commit it ({_first_line(proc.stderr)}); "
                           "do not repeat the command: the next command commits it")
+
+
+def busy(root: Path) -> str | None:
+    """A git lock file that would make the commit fail (another git command, or one killed)."""
+    for name in ("index.lock", "HEAD.lock"):
+        if (Path(root) / ".git" / name).exists():
+            return f".git/{name}"
+    return None
 
 
 def commit_all(root: Path, message: str) -> None:
