@@ -57,11 +57,37 @@ def commit(root: Path, paths: list[str], message: str) -> None:
 
 
 def busy(root: Path) -> str | None:
-    """A git lock file that would make the commit fail (another git command, or one killed)."""
+    """A git lock file that would make the commit fail. One that no process holds open was left by
+    a git command that was killed (git keeps its lock file open until it commits or rolls back):
+    it is removed; one held open belongs to a running git command, and the write waits for it."""
     for name in ("index.lock", "HEAD.lock"):
-        if (Path(root) / ".git" / name).exists():
-            return f".git/{name}"
+        lock = Path(root) / ".git" / name
+        if lock.exists():
+            if _held_open(lock):
+                return f".git/{name}"
+            try:
+                lock.unlink()
+            except FileNotFoundError:
+                pass
     return None
+
+
+def _held_open(path: Path) -> bool:
+    """Whether any process has this file open (Linux /proc; elsewhere assume it is)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        return True
+    target = str(path.resolve())
+    for pid in os.listdir(proc):
+        if not pid.isdigit():
+            continue
+        try:
+            for fd in os.listdir(proc / pid / "fd"):
+                if os.readlink(proc / pid / "fd" / fd) == target:
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 def commit_all(root: Path, message: str) -> None:
