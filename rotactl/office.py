@@ -221,8 +221,8 @@ class Office:
             record = codec.encode(entry) | {"kind": entry.kind}
             if entry.kind in RECEPTION_KINDS:
                 if last is None:
-                    last = max(((e.at, e.id) for e in self.entries(entry.at[:10], set())
-                                if e.kind in RECEPTION_KINDS), default=("", ""))[1]
+                    last = max(((x.at, x.id) for x in self.store.read_day(entry.at[:10])
+                                if x.kind in RECEPTION_KINDS), default=("", ""))[1]
                 record["after"] = last or "-"
                 last = entry.id
             records.append(record)
@@ -273,34 +273,26 @@ class Office:
             if extra:
                 written = self.store.append([codec.encode(e) for e in extra], writer=DAY_END_WRITER)
                 paths += sorted({partition(r["at"], r["kind"]) for r in written})
-            carry = end_day(replay_day(carry, date, self.policy, self.entries(date, voided)))
-            paths += self.store.day_files(date)
-            paths.append(self.store.seal(date, carry.to_dict(), voided=[x.id for x in lines if x.id in voided]))
+            carry = self._seal(carry, date, voided, 0, paths)
         return days, sorted(set(paths))
 
     def reseal(self, first: str) -> tuple[list[str], list[str]]:
         """`accept-late`: seal `first` and every sealed day after it again, as the ledger now stands
         (a new generation of checkpoints; the old ones stay, superseded)."""
-        last = self.sealed() or ""
-        days = [d for d in self.store.days(after=dates.prev_day(first)) if d <= last]
-        days += [d for d in self._sealed_days(first, last) if d not in days]
+        days = [d for d in self.store.sealed_days() if d >= first]   # rollover seals every day with files
         generation = 1 + max((self.store.read_checkpoint(d).get("generation", 0) for d in days), default=0)
         carry, voided, paths = self.carry_before(first), self.voided(), []
-        for date in sorted(days):
-            lines = self.store.read_day(date)
-            carry = end_day(replay_day(carry, date, self.policy, self.entries(date, voided)))
-            paths += self.store.day_files(date)
-            paths.append(self.store.seal(date, carry.to_dict(), generation,
-                                         voided=[x.id for x in lines if x.id in voided]))
-        return sorted(days), sorted(set(paths))
+        for date in days:
+            carry = self._seal(carry, date, voided, generation, paths)
+        return days, sorted(set(paths))
 
-    def _sealed_days(self, first: str, last: str) -> list[str]:
-        out, day = [], first
-        while day <= last:
-            if self.store.checkpoint_files(day):
-                out.append(day)
-            day = dates.add_days(day, 1)
-        return out
+    def _seal(self, carry: Carry, date: str, voided: set[str], generation: int, paths: list[str]) -> Carry:
+        """Replay a day as the ledger now stands, write its checkpoint; the carry it passes on."""
+        carry = end_day(replay_day(carry, date, self.policy, self.entries(date, voided)))
+        paths += self.store.day_files(date)
+        paths.append(self.store.seal(date, carry.to_dict(), generation,
+                                     voided=[x.id for x in self.store.read_day(date) if x.id in voided]))
+        return carry
 
 
 def _sign(records: list[dict]) -> None:

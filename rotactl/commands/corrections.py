@@ -23,7 +23,7 @@ def void(act, ref, reason):
         raise DomainError(f"no entry {ref} in the ledger")
     if target.kind in ("void", "accept-late"):
         raise DomainError(f"{ref} is a {target.kind}: it cannot be voided")
-    if target.id in office.voided() or target.id in office.open_voids():
+    if target.id in office.voided():
         raise DomainError(f"{ref} is already void")
     entry = act.new(Void, ref=target.id, reason=reason)
     return [entry], {"entry": entry.id, "void": target.id, "kind": target.kind, "at": target.at[:16],

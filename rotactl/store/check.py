@@ -7,7 +7,7 @@ ledger would only repeat what the line checks found).
 """
 from __future__ import annotations
 
-import os
+import functools
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -43,11 +43,12 @@ class Ledger:
             yield from scan.entries
 
     def sealed_days(self) -> list[str]:
-        base = self.store.root / CHECKPOINTS
-        if not base.is_dir():
-            return []
-        return sorted({f"{month}-{name[:2]}" for month in os.listdir(base) if (base / month).is_dir()
-                       for name in os.listdir(base / month) if name.endswith(".toml") and name[2:3] == "."})
+        return self.store.sealed_days()
+
+    @functools.cached_property
+    def void_refs(self) -> set[str]:
+        """The ids every `void` in the ledger names."""
+        return {line.record.get("ref") for line in self.lines() if line.kind == "void"}
 
 
 Check = Callable[[Ledger], Iterator[str]]
@@ -208,14 +209,13 @@ def check_carried_state(ledger: Ledger) -> Iterator[str]:
         by_day.setdefault(line.at[:10], []).append(line)
     sealed = set(ledger.sealed_days())
     last_sealed = max(sealed, default="")
-    voids = {line.record.get("ref") for line in ledger.lines() if line.kind == "void"}
     carry = Carry()
     for date in sorted(set(by_day) | sealed):
         try:
             current = _checkpoints(ledger, date) if date in sealed else []
         except LedgerError:
             return                                        # check_seals reports it
-        voided = set(current[0][1].get("voided", [])) if current else (voids if date > last_sealed else set())
+        voided = set(current[0][1].get("voided", [])) if current else (ledger.void_refs if date > last_sealed else set())
         entries = [records.decode(x.record, f"{x.path}:{x.line}") for x in by_day.get(date, [])
                    if x.id not in voided]
         carry = end_day(replay_day(carry, date, ledger.policy, entries))
@@ -230,7 +230,7 @@ def check_carried_state(ledger: Ledger) -> Iterator[str]:
 def check_clone_conflicts(ledger: Ledger) -> Iterator[str]:
     """No two clones gave out the same turn: two receptions decided after the same one (`after`) by
     different writers — a git merge of two clones that both received leads offline."""
-    voided = {line.record.get("ref") for line in ledger.lines() if line.kind == "void"}
+    voided = ledger.void_refs
     seen: dict[tuple[str, str], Line] = {}
     for line in ledger.lines():
         after = line.record.get("after")

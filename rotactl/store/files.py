@@ -237,8 +237,7 @@ class Store:
         return sorted(set(out))
 
     def find(self, entry_id: str) -> Line | None:
-        """The line of an entry by its id: first the days around the id's write time, then a byte
-        search of every file (the id is unique text)."""
+        """An entry's line by id: the day of its write time first, then a byte search of every file."""
         needle = entry_id.encode()
         stamp = entry_id[1:9]
         near = [f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"] if stamp.isdigit() else []
@@ -326,24 +325,15 @@ class Store:
         new = not path.exists()
         if new:
             text = codecs.codec_for(rel).header + text
-        data = text.encode("utf-8")
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            if os.write(fd, data) != len(data):
-                raise OSError(f"short write to {rel}")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _write_synced(path, os.O_APPEND, text.encode("utf-8"))
         if new:
             for folder in [path.parent, *[d.parent for d in created_dirs]]:
                 _fsync_dir(folder)
         self._scans.pop(rel, None)
 
     # -- checkpoints -----------------------------------------------------------
-    # checkpoints/YYYY-MM/DD.<hash>.toml: named by the hash of their own bytes, whose content is a
-    # function of the day's lines only (no clock, no actor), so two clones that seal the same lines
-    # write the same file and two that sealed different lines write two files: a git merge never
-    # conflicts. A legacy checkpoint is named DD.toml.
+    # DD.<hash of its bytes>.toml; the bytes depend on the day's lines only (no clock, no actor), so clones
+    # that seal the same lines write one file and others write two: no git conflict. Legacy: DD.toml.
     def checkpoint_files(self, day: str) -> list[Path]:
         folder = self.root / CHECKPOINTS / day[:7]
         try:
@@ -368,6 +358,13 @@ class Store:
                     return day
         return None
 
+    def sealed_days(self) -> list[str]:
+        """Every day that has a checkpoint, in order."""
+        base = self.root / CHECKPOINTS
+        return sorted({f"{month}-{name[:2]}" for month in (os.listdir(base) if base.is_dir() else [])
+                       if (base / month).is_dir()
+                       for name in os.listdir(base / month) if name.endswith(".toml") and name[2:3] == "."})
+
     def read_checkpoint_file(self, path: Path) -> dict:
         try:
             return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -384,8 +381,7 @@ class Store:
         return max(found, key=lambda c: (c.get("generation", -1), _covered(c)))
 
     def coverage(self, day: str) -> dict:
-        """What a checkpoint of the day records of its files: each writer's number of lines and
-        last hash (refused on a file with problems)."""
+        """A checkpoint's record of the day's files: per writer, lines and last hash (day-end: ids)."""
         files = {}
         for rel in self.day_files(day):
             scan = self.scan(rel)
@@ -414,12 +410,7 @@ class Store:
     def _write_whole(self, path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            os.write(fd, text.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _write_synced(tmp, os.O_TRUNC, text.encode("utf-8"))
         os.replace(tmp, path)
         _fsync_dir(path.parent)
 
@@ -438,6 +429,17 @@ def _us_from_stamp(value: int) -> int:
     text = f"{value:020d}"
     seconds = calendar.timegm(time.strptime(text[:14], "%Y%m%d%H%M%S"))
     return seconds * 1_000_000 + int(text[14:])
+
+
+def _write_synced(path: Path, mode: int, data: bytes) -> None:
+    """One `os.write` of the whole data (O_APPEND or O_TRUNC), then fsync, before anything is reported."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | mode, 0o644)
+    try:
+        if os.write(fd, data) != len(data):
+            raise OSError(f"short write to {path.name}")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:
