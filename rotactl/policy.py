@@ -75,9 +75,9 @@ SCHEMA: dict[str, dict[str, Knob]] = {
                           ("last", "next-up", "team"), "ROT-LAST"),
         "after_hours": K(str, "duty", "Leads outside opening hours: `duty` = the next-up on duty receives, not "
                          "counted (ROT-DUTY); `rotation` = as in hours.", ("duty", "rotation"), "ROT-DUTY"),
-        "free_pass_idle_minutes": K(int, 0, "A next-up who has waited this many minutes without a customer may "
-                                    "pass without it counting toward the pass limits (0 = never free).",
-                                    rule="PEN-PASSES"),
+        "free_pass_idle_minutes": K(int, 0, "A next-up who has waited this many minutes without a customer, "
+                                    "counted from the moment they became next-up, may pass without it counting "
+                                    "toward the pass limits (0 = never free).", rule="PEN-PASSES"),
     },
     "counting": {
         "signed_revisit": K(str, "uncounted", "A signed customer's revisit goes to their salesperson: "
@@ -103,6 +103,22 @@ SCHEMA: dict[str, dict[str, Knob]] = {
                       "colleague who owns them: `counted` (uses the colleague's turn) or `uncounted`; the "
                       "receiver who hands over is owed a make-up either way.",
                       ("counted", "uncounted"), "ATT-RECOGNISED"),
+        "handover_minutes": K(int, 0, "A hand-back (`handover`) is accepted only within this many minutes of the "
+                              "reception's start (0 = during the whole reception); later, the receiver keeps the "
+                              "customer and the dispute rules apply.", rule="ATT-RECOGNISED"),
+        "help": K(str, "obligation", "The last in the rotation received a colleague's customer because the "
+                  "colleague could not (ROT-LAST) and no deal followed that day: `obligation` = help, no turn "
+                  "used, nothing owed; `owner-makeup` = at rollover the reception counts for the owner and the "
+                  "helper is owed one make-up, served by the next lead even where make-ups lapse with the day.",
+                  ("obligation", "owner-makeup"), "CNT-HELP"),
+    },
+    "calls": {
+        "mode": K(str, "rotation", "Who receives a phone lead: `rotation` = the call order (its own, or the "
+                  "walk-in order when `order.separate_call_order` is false); `next-after-receiver` = the person "
+                  "after the walk-in next-up, who keeps the walk-in turn; `duty` = the day's duty person (`duty "
+                  "ID`, else the first in the day's order), not counted; `day-end` = calls are logged with no "
+                  "receiver and rollover distributes them in the call order.",
+                  ("rotation", "next-after-receiver", "duty", "day-end")),
     },
     "penalties": {
         "pass_fine_at": K(int, 0, "The Nth voluntary pass of a day (and any after it, below the suspension "
@@ -124,6 +140,10 @@ SCHEMA: dict[str, dict[str, Knob]] = {
         "contract_days": K(int, 0, "Days a contract protects the customer (0 = permanent).", rule="ATT-PROTECT"),
         "lapse_days": K(int, 0, "An unsigned claim with no visit or follow-up for this many days lapses "
                         "(0 = only the protection period applies).", rule="ATT-RENEW"),
+        "referral_days": K(int, 0, "Days the registration of a referred customer (`--referred-by`) protects "
+                           "them (0 = the period of its source, visit or call).", rule="ATT-PROTECT"),
+        "call_claims": K(bool, True, "A phone lead's registration claims the customer; false = calls claim "
+                         "nothing (no protection for callers).", rule="ATT-FIRST"),
         "family": K("list", ["spouse", "parent", "child"], "Relations that make two customers one group "
                     "(any of spouse, parent, child, sibling).", ("spouse", "parent", "child", "sibling"),
                     "ATT-FAMILY"),
@@ -163,6 +183,9 @@ SCHEMA: dict[str, dict[str, Knob]] = {
                           "came to the deal — the first one's percent.", rule="SPL-AGENCY"),
         "toured_share": K("percent", 40, "Two agencies reported and toured, one came to the deal — the other one's "
                           "percent (both came to the deal: 50/50).", rule="SPL-AGENCY"),
+        "report_renew_days": K(int, 0, "An agency that reports the same customer again while its report is still "
+                               "valid, within this many days of it, keeps its first report's priority (0 = every "
+                               "report stands on its own).", rule="ATT-REPORT"),
     },
     "disputes": {
         "window": K(str, "days", "When a claim on a closed customer must be raised: `days` = within "
@@ -171,6 +194,15 @@ SCHEMA: dict[str, dict[str, Knob]] = {
         "window_days": K(int, 3, "With `window = \"days\"`: days after the deal.", rule="DSP-WINDOW"),
         "house_after_days": K(int, 0, "A dispute not ruled this many days after it arose goes to the house "
                               "account (公佣) (0 = never).", rule="SPL-HOUSE"),
+        "ruling_fine_yuan": K(int, 0, "A final ruling fines each staff claimant it awards nothing this many yuan "
+                              "(0 = no fine).", rule="DSP-FINAL"),
+    },
+    "commission": {
+        "rate_permille": K("decimal", 0, "Commission rate in per mille (‰) of the amount it is earned on; a whole "
+                           "number or a string such as \"2.5\" (0 = no commission)."),
+        "deposit_percent": K("percent", 0, "Percent of a deposit deal's amount on which commission is earned."),
+        "contract_percent": K("percent", 100, "Percent of a contract deal's amount on which commission is earned."),
+        "handover_percent": K("percent", 0, "Percent of a handover deal's amount on which commission is earned."),
     },
 }
 RELATIONS = ("spouse", "parent", "child", "sibling")
@@ -214,6 +246,10 @@ def _check(value: Any, knob: Knob) -> str | None:
         elif not all(re.fullmatch(r"[^\s:|,;=\\]+", v) for v in value):
             return "expected names without spaces or any of : | , ; = \\"
         return None
+    elif knob.type == "decimal":
+        if isinstance(value, bool) or not (isinstance(value, int) and value >= 0
+                                           or isinstance(value, str) and re.fullmatch(r"\d+(\.\d{1,3})?", value)):
+            return "expected a whole number ≥ 0 or a decimal string such as \"2.5\" (at most 3 decimals)"
     elif knob.type == "percent":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
             return "expected a percent, a whole number from 0 to 100"

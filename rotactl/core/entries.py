@@ -281,6 +281,52 @@ class Ruling(CustomerFact):
     rule: str = ""
 
 
+# -- the day's arrangements -------------------------------------------------------------
+class FreeDay(Entry):
+    """ROT-FREE: a manager declared `day` a free-reception day (开盘日, 解筹日, 看楼团)."""
+    kind: str = "free-day"
+    day: str
+    reason: str = ""
+
+
+class Duty(Entry):
+    """The day's duty person for phone leads (`[calls] mode = "duty"`)."""
+    kind: str = "duty"
+    staff: str
+
+
+class HelpCredit(Entry):
+    """CNT-HELP at day end: the help reception `ref` counts for `owner`; `staff`, who helped, is owed
+    one make-up on `queue` that survives the day."""
+    kind: str = "help-credit"
+    ref: str
+    staff: str
+    owner: str
+    queue: str = "visit"
+    rule: str = ""
+
+
+class Distribute(CustomerFact):
+    """`[calls] mode = "day-end"`: rollover gives the call `ref` (logged with no receiver) to `receiver`."""
+    kind: str = "distribute"
+    ref: str
+    receiver: str
+    counted: bool = False
+    rule: str = ""
+    skipped: tuple[Skip, ...] = ()
+    claim: str = ""
+
+
+class PolicySet(Entry):
+    """`policy set`: a manager changed one knob of rotactl.toml; `version` names the file it produced."""
+    kind: str = "policy-set"
+    key: str
+    value: str                  # TOML spelling of the new value
+    before: str = ""            # TOML spelling of the old value
+    version: str = ""           # sha256 (first 12 hex) of the policy file's bytes after the change
+    reason: str = ""
+
+
 # -- corrections -----------------------------------------------------------------------
 class Void(Entry):
     """A manager removed an entry from every computation (SPEC §4.2); `log` still shows it."""
@@ -305,6 +351,7 @@ KINDS: dict[str, type[Entry]] = {
     "visit": Reception, "call": Reception, "handover": Handover, "follow-up": FollowUp, "link": Link,
     "deal": Deal, "claim": Claim, "report-in": ReportIn, "reassign": Reassign, "ruling": Ruling,
     "void": Void, "accept-late": AcceptLate,
+    "free-day": FreeDay, "duty": Duty, "help-credit": HelpCredit, "distribute": Distribute, "policy-set": PolicySet,
 }
 
 

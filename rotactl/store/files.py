@@ -33,10 +33,9 @@ from pathlib import Path
 from rotactl.store import codecs
 from rotactl.errors import LedgerError
 
-PROSE_KINDS = frozenset({
-    "follow-up", "deal", "link", "claim", "report-in", "ruling",
-    "staff-leave", "staff-suspend", "staff-penalize", "penalty", "void", "fine", "reassign", "accept-late",
-})
+PROSE_KINDS = frozenset({"follow-up", "deal", "link", "claim", "report-in", "ruling", "staff-leave", "staff-suspend",
+                         "staff-penalize", "penalty", "void", "fine", "reassign", "accept-late", "free-day",
+                         "policy-set", "help-credit"})
 DAY_END_WRITER = "dayend"   # the writer of rollover's day-end entries: the same bytes in every clone
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LEDGER = "ledger"
