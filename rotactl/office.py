@@ -262,8 +262,9 @@ class Office:
         if through <= sealed:
             return [], []
         carry = self.carry_before(dates.add_days(sealed, 1)) if sealed else Carry()
-        days = [d for d in self.store.days(after=sealed) if d <= through]
-        days += [] if through in days else [through]   # nothing recorded that day: sealed all the same
+        recorded = [d for d in self.store.days(after=sealed) if d <= through]
+        first = dates.add_days(sealed, 1) if sealed else min(recorded + [through])
+        days = dates.days_between(first, through)  # every day, quiet ones too: day-end rules run on each
         voided, paths = self.voided(), []
         for date in days:
             lines = self.store.read_day(date)

@@ -33,6 +33,12 @@ def minutes_between(earlier: str, later: str) -> float:
     return (dt.datetime.fromisoformat(later) - dt.datetime.fromisoformat(earlier)).total_seconds() / 60
 
 
+def prev_month(day: str) -> str:
+    """The calendar month before the one that holds `day`, as "YYYY-MM"."""
+    year, month = int(day[:4]), int(day[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
 def hhmm(at: str) -> str:
     return at[11:16]
 

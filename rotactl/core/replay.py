@@ -22,14 +22,13 @@ def rotation_roster(carry: Carry) -> list[str]:
     return [sid for sid, m in carry.roster.items() if m.in_rotation()]
 
 
-def base_order(carry: Carry, policy, queue: str) -> list[str]:
+def base_order(carry: Carry, policy, queue: str, date: str = "") -> list[str]:
     roster = rotation_roster(carry)
     daily = policy.order.daily
     if daily == "checkin":
         return []
-    if daily == "ranking":
-        months = sorted(carry.month_deals)
-        last = carry.month_deals[months[-2]] if len(months) >= 2 else {}
+    if daily == "ranking":              # ORD-RANKING: the calendar month before the day's, not the last
+        last = carry.month_deals.get(dates.prev_month(date), {})     # two months that had a deal
         return sorted(roster, key=lambda s: -last.get(s, 0))
     if daily == "continue":
         last = carry.last_counted.get(queue)
@@ -50,7 +49,7 @@ def start_day(carry: Carry, date: str, policy) -> Day:
         day.carry.week, day.carry.week_deals = week, {}
     keys = QUEUES if policy.order.separate_call_order else ("visit",)
     for key in keys:
-        q = Queue(seq=base_order(day.carry, policy, key))
+        q = Queue(seq=base_order(day.carry, policy, key, date))
         if policy.skips.makeups_carry_over:
             q.debts = list(day.carry.makeups.get(key, []))
         day.queues[key] = q
@@ -61,8 +60,8 @@ def end_day(day: Day) -> Carry:
     carry = day.carry
     carry.makeups = {k: list(q.debts) for k, q in day.queues.items()} \
         if day.policy.skips.makeups_carry_over else {}
-    months = sorted(carry.month_deals)
-    for old in months[:-2]:
+    keep = dates.prev_month(day.date)   # ORD-RANKING reads the month before; older months are done with
+    for old in [m for m in carry.month_deals if m < keep]:
         del carry.month_deals[old]
     return carry
 
