@@ -119,6 +119,8 @@ PRESETS = {
     }),
     "stage": ("stage — 房地产接待客户轮排制度表", "seeds/000: 房地产接待客户轮排制度表.", {
         "splits": {
+            "help_owner": (100, "an owner on leave: colleagues help, the deal is 100% the owner's (业绩界定 4: 回访的顾客若原接待人不能接待"
+                           "(休假、正在接待…),其他同事有义务协作、帮助成交,但不计入业绩)"),
             "unaware": ("stage", "recognised before the deposit: original 100; after it 50/50; at the "
                         "contract: the closer 100 (业绩界定标准 5)"),
         },

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rotactl.core import attribution, rules
+from rotactl.core import attribution, dates, rules
 from rotactl.core.entries import Handover, Pass, Reception, Skip
 from rotactl.core.phones import mask
 from rotactl.core.penalties import pass_penalty
@@ -52,6 +52,9 @@ def register(day: Day, pending: Reception, group=None, referrer=None) -> Registr
                 ctx.owner = before.owner
             ctx.signed = before.signed
             ctx.repeat_receiver = next((day.seen[m] for m in members if m in day.seen), "")
+            family = set(members) - {pending.phone}          # CNT-PARTY: a relative's receiver still with them
+            ctx.with_party = next((sid for sid, person in day.people.items()
+                                   if any(r.phone in family for r in person.receiving)), "")
     if referrer is not None:
         ref = attribution.attribute(referrer[1], policy, at, gone)
         if ref.owner and _active(day, ref.owner):
@@ -86,6 +89,10 @@ def handover(day: Day, reception: Reception, taker: str, at: str, actor: str) ->
         raise DomainError("that reception is over; hand over only during it")
     if giver == taker:
         raise DomainError(f"{taker} is already receiving that customer")
+    limit = day.policy.counting.handover_minutes          # ATT-RECOGNISED: 轮岗3 八 10 minutes
+    if limit and dates.minutes_between(reception.at, at) > limit:
+        raise DomainError(f"the reception began at {reception.at[11:16]}, more than {limit} minutes ago: too late "
+                          f"to hand back (ATT-RECOGNISED); {giver} keeps the customer and the dispute rules apply")
     counted = day.policy.counting.handover == "counted"
     return Handover(at=at, actor=actor, ref=reception.id, phone=reception.phone, staff=giver, receiver=taker,
                     counted=counted, rule=rules.ATT_RECOGNISED,
@@ -95,7 +102,7 @@ def handover(day: Day, reception: Reception, taker: str, at: str, actor: str) ->
 def pass_turn(day: Day, sid: str, queue: str, at: str, actor: str) -> Pass:
     """ROT-PASS for the next-up only, with the pass limits of PEN-PASSES."""
     decision = decide_pass(day, sid, queue)
-    penalty = pass_penalty(day, sid, at)
+    penalty = pass_penalty(day, sid, at, queue)
     return Pass(at=at, actor=actor, staff=sid, queue=queue, turn=decision.turn, skipped=decision.skipped,
                 rule=penalty.rule or rules.ROT_PASS, free=penalty.free, fine=penalty.fine,
                 suspend_days=penalty.suspend_days)

@@ -23,12 +23,13 @@ class PassPenalty(NamedTuple):
     rule: str = ""          # PEN-PASSES when a fine or suspension applies
 
 
-def pass_penalty(day: Day, sid: str, at: str) -> PassPenalty:
-    """PEN-PASSES: fines and suspension by the day's count of voluntary passes."""
+def pass_penalty(day: Day, sid: str, at: str, queue: str = "visit") -> PassPenalty:
+    """PEN-PASSES: fines and suspension by the day's count of voluntary passes; a pass after the idle
+    minutes, counted from the moment the person became next-up (SPEC §5.9), is free."""
     pen = day.policy.penalties
     idle = day.policy.skips.free_pass_idle_minutes
-    person = day.person(sid)
-    if idle and person.since and dates.minutes_between(person.since, at) >= idle:
+    who, since = day.nextup.get(day.qkey(queue), (None, ""))
+    if idle and who == sid and since and dates.minutes_between(since, at) >= idle:
         return PassPenalty(free=True)
     count = day.passes.get(sid, 0) + 1
     if pen.pass_suspend_at and count >= pen.pass_suspend_at:

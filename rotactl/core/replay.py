@@ -285,12 +285,26 @@ def apply(day: Day, entry: Entry) -> None:
         handler(day, entry)
 
 
+def note_next_up(day: Day, at: str) -> None:
+    """PEN-PASSES, free pass: who is each queue's next-up after the entry at `at`, and since when
+    (青岛 二: the idle time counts from the moment the person became next-up)."""
+    from rotactl.core.rotation import makeup_holder, walk
+
+    for key in day.queues:
+        who = makeup_holder(day, key) or walk(day, key)[0]
+        if day.nextup.get(key, (None, ""))[0] != who:
+            day.nextup[key] = (who, at)
+
+
 def replay_day(carry: Carry, date: str, policy, entries: list[Entry]) -> Day:
     """A day's floor from the carried state and the day's entries, in (time, id) order."""
     day = start_day(carry, date, policy)
+    track = policy.skips.free_pass_idle_minutes > 0
     for entry in sorted(entries, key=lambda e: (e.at, e.id)):
         try:
             apply(day, entry)
+            if track:
+                note_next_up(day, entry.at)
         except (KeyError, ValueError, IndexError) as exc:
             raise LedgerError([f"{entry.where or entry.id}: entry {entry.id} ({entry.kind}) cannot be replayed: "
                                f"it refers to {exc} that the ledger does not have"]) from None

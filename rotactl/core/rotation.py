@@ -37,6 +37,7 @@ class Context:
     signed: bool = False
     referral_owner: str = ""   # protected owner of the referring customer
     repeat_receiver: str = ""  # who received this customer earlier today
+    with_party: str = ""       # who is receiving another member of this customer's family right now
 
 
 @dataclass
@@ -202,7 +203,8 @@ def decide(day: Day, lead: Lead, ctx: Context) -> Decision:
     policy = day.policy
     counting = policy.counting
     customer = is_customer(lead, policy)
-    claims = customer and bool(lead.phone) and bool(lead.name)   # ATT-FIRST: name and phone
+    claims = (customer and bool(lead.phone) and bool(lead.name)    # ATT-FIRST: name and phone …
+              and (lead.queue != "call" or policy.protection.call_claims))   # … and calls if the policy says
 
     def credited(decision: Decision) -> Decision:
         if not claims:
@@ -221,6 +223,9 @@ def decide(day: Day, lead: Lead, ctx: Context) -> Decision:
         if receiver is None:
             raise NobodyAvailable(day, lead.queue)
         return Decision(receiver, False, rules.CNT_NONCUSTOMER)
+
+    if ctx.with_party and ctx.with_party not in lead.absent:     # CNT-PARTY: their family is still there
+        return credited(Decision(ctx.with_party, False, rules.CNT_PARTY, claim=ctx.owner))
 
     if ctx.repeat_receiver and _available(day, ctx.repeat_receiver, lead.queue, lead.absent):
         return credited(Decision(ctx.repeat_receiver, counting.repeat_same_day == "counted", rules.CNT_REPEAT,

@@ -137,6 +137,7 @@ class Day:
     passes: dict[str, int] = field(default_factory=dict)      # counted passes today
     stats: dict[str, Stats] = field(default_factory=dict)
     receptions: dict[str, Reception] = field(default_factory=dict)  # entry id -> today's reception
+    nextup: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # queue -> (next-up, since when)
 
     # -- helpers ---------------------------------------------------------------
     def qkey(self, queue: str) -> str:

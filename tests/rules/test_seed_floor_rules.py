@@ -1,0 +1,98 @@
+"""Issue 9 (SPEC §5.9): the floor rules found missing or misread against the seeds, on the pure core."""
+import pytest
+
+from rotactl.core import rules
+from rotactl.errors import DomainError
+
+from tests.rules.kit import floor, phone
+
+
+# -- PEN-PASSES, free pass: from the moment the person became next-up (青岛 二) ---------------------
+
+def test_pen_passes_idle_time_counts_from_becoming_next_up_not_from_check_in():
+    """Idle since check-in at 08:30 but next-up only since a took the 09:00 lead: b's pass at 09:20
+    is not free (the old reading let it pass free and never be fined)."""
+    f = floor("qingdao")
+    assert f.register("09:00", phone=phone(1)).decision.receiver == "a"
+    passed = f.pass_("b", "09:20")
+    assert (passed.free, f.day("09:20").passes) == (False, {"b": 1})
+
+
+def test_pen_passes_after_thirty_minutes_as_next_up_the_pass_is_free():
+    f = floor("qingdao")
+    f.register("09:00", phone=phone(1))
+    f.pass_("b", "09:10")                                  # c is next-up from 09:10
+    early, late = f.day("09:39").nextup["visit"], f.pass_("c", "09:41")
+    assert early == ("c", f.at("09:10")) and late.free
+
+
+def test_pen_passes_a_return_from_away_restarts_the_wait():
+    """Someone away is not next-up; they become it again when they come back."""
+    f = floor("qingdao", "a")
+    f.away("a", "personal", "08:40")
+    f.back("a", "09:20")
+    assert not f.pass_("a", "09:40").free
+    assert f.pass_("a", "10:11").free
+
+
+# -- CNT-PARTY with families (轮岗3 四; 案场客户区分 8) ----------------------------------------------------
+
+def test_cnt_party_a_relative_registered_while_the_family_is_received_goes_to_that_receiver_uncounted():
+    f = floor()
+    first = f.register("09:00", name="张先生", phone=phone(1)).decision
+    assert (first.receiver, first.counted) == ("a", True)
+    wife = f.register("09:05", name="李女士", phone=phone(2), family_of=phone(1), relation="spouse").decision
+    assert (wife.receiver, wife.counted, wife.rule) == ("a", False, rules.CNT_PARTY)
+    assert f.next("09:06")["next"] == "b"                  # the order did not move
+
+
+def test_cnt_party_does_not_join_relations_outside_the_family_set():
+    """Siblings are separate customers (default family = spouse, parent, child): the rotation."""
+    f = floor()
+    f.register("09:00", name="张先生", phone=phone(1))
+    sister = f.register("09:05", name="张小姐", phone=phone(2), family_of=phone(1), relation="sibling").decision
+    assert (sister.receiver, sister.counted, sister.rule) == ("b", True, rules.ROT_NEXT)
+
+
+def test_cnt_party_once_the_family_has_left_the_relative_is_a_same_day_repeat():
+    """After the party left, a relative coming later that day is the same customer again (CNT-REPEAT)."""
+    f = floor()
+    f.register("09:00", name="张先生", phone=phone(1))
+    f.done("a", "09:30")
+    later = f.register("10:00", name="李女士", phone=phone(2), family_of=phone(1), relation="spouse").decision
+    assert (later.receiver, later.rule) == ("a", rules.CNT_REPEAT)
+
+
+# -- ATT-RECOGNISED, the hand-back limit (轮岗3 八: 10 minutes) -------------------------------------------
+
+def test_att_recognised_hand_back_within_the_limit():
+    f = floor("table3", counting__handover_minutes=10)
+    f.register("09:00", name="王五", phone=phone(1))
+    handed = f.handover("b", "09:10", phone=phone(1))
+    assert (handed.staff, handed.receiver, handed.rule) == ("a", "b", rules.ATT_RECOGNISED)
+
+
+def test_att_recognised_hand_back_after_the_limit_is_refused():
+    f = floor("table3", counting__handover_minutes=10)
+    f.register("09:00", name="王五", phone=phone(1))
+    with pytest.raises(DomainError, match="more than 10 minutes.*a keeps the customer and the dispute rules apply"):
+        f.handover("b", "09:11", phone=phone(1))
+
+
+def test_att_recognised_without_a_limit_hand_back_during_the_whole_reception():
+    f = floor()
+    f.register("09:00", name="王五", phone=phone(1))
+    assert f.handover("b", "11:00", phone=phone(1)).receiver == "b"
+
+
+# -- ATT-FIRST: calls that claim nothing (精品: 来电客户无保护期) -----------------------------------------
+
+def test_att_first_a_call_claims_nothing_when_calls_do_not_claim():
+    f = floor(protection__call_claims=False)
+    call = f.register("09:00", name="赵六", phone=phone(1), queue="call")
+    assert call.decision.receiver == "a" and call.owner is None
+    assert f.who(phone(1)).owner is None
+    f.rollover()
+    f.check_in("a", "b", "c")
+    visit = f.register("10:00", name="赵六", phone=phone(1))           # received as new: theirs from now on
+    assert visit.decision.rule == rules.ROT_NEXT and visit.owner == visit.decision.receiver
