@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import click
 
-from rotactl.commands._shell import QUEUE_OPTION, reads, writes
+from rotactl.commands._shell import QUEUE_OPTION, nonempty, reads, writes
 from rotactl.core import rules
 from rotactl.core.desk import pass_turn
-from rotactl.core.entries import Presence, skips_view
+from rotactl.core.entries import FreeDay, Presence, skips_view
 from rotactl.core.rotation import next_view
 from rotactl.errors import DomainError, UsageError
 
@@ -86,6 +86,24 @@ def pass_(act, sid, queue):
     return [entry], {"staff": sid, "queue": queue, "rule": rules.ROT_PASS, "skipped": skips_view(entry.skipped),
                      "free": entry.free, "fine": Decimal(entry.fine), "suspended_days": entry.suspend_days,
                      "penalty_rule": entry.rule if entry.rule != rules.ROT_PASS else None}
+
+
+@click.command("free-day")
+@click.option("--date", "date", help="The free day (default: today).")
+@click.option("--reason", required=True, help="Why: 开盘日, 解筹日, 看楼团 …")
+@writes
+def free_day(act, date, reason):
+    """Manager: day D is free reception (ROT-FREE): not counted, the order untouched."""
+    from rotactl import clock
+
+    act.manager()
+    day = clock.parse_day(date, "--date") if date else act.at[:10]
+    if day < act.at[:10]:
+        raise DomainError(f"{day} is over; a free day is declared on it or before it")
+    if day == act.at[:10] and act.day.free or day in act.day.carry.free_days:
+        raise DomainError(f"{day} is already a free day")
+    entry = act.new(FreeDay, day=day, reason=nonempty(reason, "--reason"))
+    return [entry], {"entry": entry.id, "free_day": day, "rule": rules.ROT_FREE, "reason": entry.reason}
 
 
 @click.command("next")

@@ -40,7 +40,7 @@ def _register(act, name, phone, queue, designated, referred_by, family_of, relat
     for sid in (designated, to, *absent):
         if sid:
             act.staff(sid, rotation=sid != to)
-    if to:
+    if to and not act.day.free:   # on a free day (ROT-FREE) the desk names the receiver
         act.manager()
     phone_key = env.phone(phone) if phone is not None else ""
     pending = act.new(Reception, kind=queue, phone=phone_key, name=name,

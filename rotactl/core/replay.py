@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rotactl.core import dates, rules
 from rotactl.core.penalties import suspended_until
-from rotactl.core.entries import (QUEUES, Deal, Entry, Fine, Handover, Pass, Penalty, Presence, Reception,
-                                  StaffAdd, StaffLeave, StaffSuspend)
+from rotactl.core.entries import (QUEUES, Deal, Entry, Fine, FreeDay, Handover, Pass, Penalty, Presence,
+                                  Reception, StaffAdd, StaffLeave, StaffSuspend)
 from rotactl.core.state import Carry, Day, Member, Queue, Serving
 from rotactl.errors import LedgerError
 
@@ -44,6 +44,7 @@ def base_order(carry: Carry, policy, queue: str, date: str = "") -> list[str]:
 
 def start_day(carry: Carry, date: str, policy) -> Day:
     day = Day(date, policy, carry.copy())
+    day.free = date in day.carry.free_days                 # ROT-FREE declared on an earlier day
     week = dates.iso_week(date)
     if day.carry.week != week:
         day.carry.week, day.carry.week_deals = week, {}
@@ -60,6 +61,7 @@ def end_day(day: Day) -> Carry:
     carry = day.carry
     carry.makeups = {k: list(q.debts) for k, q in day.queues.items()} \
         if day.policy.skips.makeups_carry_over else {}
+    carry.free_days = [d for d in carry.free_days if d > day.date]
     keep = dates.prev_month(day.date)   # ORD-RANKING reads the month before; older months are done with
     for old in [m for m in carry.month_deals if m < keep]:
         del carry.month_deals[old]
@@ -193,6 +195,14 @@ def _pass(day: Day, e: Pass) -> None:
         stat.penalties.append(f"停牌 {e.suspend_days} 天")
 
 
+def _free_day(day: Day, e: FreeDay) -> None:
+    """ROT-FREE: today from now on, or a later day (carried until it comes)."""
+    if e.day == day.date:
+        day.free = True
+    elif e.day > day.date and e.day not in day.carry.free_days:
+        day.carry.free_days = sorted(day.carry.free_days + [e.day])
+
+
 def _fine(day: Day, e: Fine) -> None:
     stat = day.stat(e.staff)
     stat.fines += e.fine
@@ -258,14 +268,14 @@ APPLY = {
     "staff-add": _staff_add, "staff-leave": _staff_leave, "staff-suspend": _staff_suspend,
     "staff-penalize": _penalty, "penalty": _penalty,
     "check-in": _check_in, "check-out": _check_out, "away": _away, "back": _back, "done": _done,
-    "pass": _pass, "fine": _fine, "deal": _deal, "visit": _reception, "call": _reception, "handover": _handover,
+    "pass": _pass, "fine": _fine, "free-day": _free_day, "deal": _deal, "visit": _reception, "call": _reception, "handover": _handover,
 }
 
 
 # the entries that decide who receives a lead, and those that change the order it is decided in
 RECEPTION_KINDS = frozenset({"visit", "call", "pass", "handover"})
 TURN_KINDS = RECEPTION_KINDS | {"check-in", "check-out", "away", "back", "done", "staff-add", "staff-leave",
-                                "staff-suspend", "staff-penalize"}
+                                "staff-suspend", "staff-penalize", "free-day", "duty"}
 
 
 def backdated(day_entries: list[Entry], new: list[Entry]) -> Entry | None:

@@ -200,6 +200,21 @@ def rotation(day: Day, lead: Lead) -> Decision:
 
 
 def decide(day: Day, lead: Lead, ctx: Context) -> Decision:
+    """The receiver of a lead and the rule; on a free day (ROT-FREE) nothing is counted."""
+    decision = _decide(day, lead, ctx)
+    if day.free and is_customer(lead, day.policy):
+        return free_day(decision)
+    return decision
+
+
+def free_day(decision: Decision) -> Decision:
+    """ROT-FREE (004 客户管理制度 12 开盘日/解筹日/看楼团): whoever the desk names with --to, else whoever the
+    rules give it to, receives; not counted, nobody passed over, no make-up used: the order is untouched,
+    the next day continues as if the free day had no counted reception. The customer is credited as usual."""
+    return Decision(decision.receiver, False, rules.ROT_FREE, (), decision.claim, decision.takeover)
+
+
+def _decide(day: Day, lead: Lead, ctx: Context) -> Decision:
     policy = day.policy
     counting = policy.counting
     customer = is_customer(lead, policy)

@@ -45,7 +45,7 @@ ROT_LAST = _rule("ROT-LAST", "5.2", "the last in the rotation helps with an abse
 ROT_NOBODY = _rule("ROT-NOBODY", "5.2", "nobody can take the lead: refused, a manager may assign one")
 ROT_OVERRIDE = _rule("ROT-OVERRIDE", "5.2", "a manager assigned the lead")
 ROT_DUTY = _rule("ROT-DUTY", "5.2", "outside opening hours the staff on duty receive, not counted")
-ROT_FREE = _rule("ROT-FREE", "5.2", "on a declared free day leads are not counted", built=False)
+ROT_FREE = _rule("ROT-FREE", "5.2", "on a declared free day leads are not counted")
 # 5.3 What counts
 CNT_NEW = _rule("CNT-NEW", "5.3", "a new customer received in turn is counted")
 CNT_PARTY = _rule("CNT-PARTY", "5.3", "a party arriving together is one customer, one count")

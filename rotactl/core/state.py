@@ -58,9 +58,11 @@ class Carry:
     month_deals: dict[str, dict[str, int]] = field(default_factory=dict)
     week_deals: dict[str, int] = field(default_factory=dict)
     week: str = ""
+    free_days: list[str] = field(default_factory=list)    # ROT-FREE: days declared free in advance
 
     def to_dict(self) -> dict:
-        return {
+        extra = {"free_days": list(self.free_days)} if self.free_days else {}   # absent: old checkpoints hold
+        return extra | {
             "roster": [{k: v for k, v in vars(m).items() if v not in ("", False)} for m in self.roster.values()],
             "last_counted": dict(self.last_counted),
             "makeups": {q: list(v) for q, v in self.makeups.items() if v},
@@ -77,7 +79,7 @@ class Carry:
         return cls(roster, dict(data.get("last_counted", {})),
                    {q: list(v) for q, v in data.get("makeups", {}).items()},
                    {m: dict(v) for m, v in data.get("month_deals", {}).items()},
-                   dict(data.get("week_deals", {})), data.get("week", ""))
+                   dict(data.get("week_deals", {})), data.get("week", ""), list(data.get("free_days", [])))
 
     def copy(self) -> "Carry":
         return Carry.from_dict(self.to_dict())
@@ -138,6 +140,7 @@ class Day:
     stats: dict[str, Stats] = field(default_factory=dict)
     receptions: dict[str, Reception] = field(default_factory=dict)  # entry id -> today's reception
     nextup: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # queue -> (next-up, since when)
+    free: bool = False                                        # ROT-FREE: a declared free-reception day
 
     # -- helpers ---------------------------------------------------------------
     def qkey(self, queue: str) -> str:

@@ -245,7 +245,7 @@ def check_clone_conflicts(ledger: Ledger) -> Iterator[str]:
 
 
 MANAGER_KINDS = frozenset({"staff-leave", "staff-suspend", "staff-penalize", "ruling", "reassign", "void",
-                           "accept-late"})
+                           "accept-late", "free-day", "policy-set"})
 
 
 def check_signatures(ledger: Ledger) -> Iterator[str]:
@@ -263,7 +263,8 @@ def check_signatures(ledger: Ledger) -> Iterator[str]:
         record = line.record
         kind = record["kind"]
         required = epoch is not None and (kind in MANAGER_KINDS or (kind == "staff-add" and managers)
-                                          or (kind in ("visit", "call") and record.get("to")))
+                                          or (kind in ("visit", "call") and record.get("to")
+                                              and record.get("rule") != "ROT-FREE"))   # the desk's, on a free day
         where = f"{line.path}:{line.line}"
         if record.get("sig"):
             key = keys.get(record.get("actor", ""))

@@ -96,3 +96,54 @@ def test_att_first_a_call_claims_nothing_when_calls_do_not_claim():
     f.check_in("a", "b", "c")
     visit = f.register("10:00", name="赵六", phone=phone(1))           # received as new: theirs from now on
     assert visit.decision.rule == rules.ROT_NEXT and visit.owner == visit.decision.receiver
+
+
+# -- ROT-FREE (004 客户管理制度 12 开盘日/解筹日/看楼团) ------------------------------------------------------
+
+def free(f, when="08:00", day=""):
+    from rotactl.core.entries import FreeDay
+    return f.add(FreeDay(at=f.at(when), day=day or f.date, reason="开盘日"))
+
+
+def test_rot_free_leads_are_not_counted_and_the_order_is_untouched():
+    f = floor()
+    free(f)
+    one = f.register("09:00", phone=phone(1)).decision
+    two = f.register("09:05", phone=phone(2)).decision     # a is busy: the next free person
+    assert [(d.receiver, d.counted, d.rule, d.skipped) for d in (one, two)] == [
+        ("a", False, rules.ROT_FREE, ()), ("b", False, rules.ROT_FREE, ())]
+    day = f.day()
+    assert (day.stat("a").turns, day.stat("a").receptions, day.queue("visit").debts) == (0, 1, [])
+    f.rollover()
+    f.check_in("a", "b", "c")
+    assert f.next("08:40")["next"] == "a"                  # as if the free day had no counted reception
+
+
+def test_rot_free_the_desk_names_the_receiver():
+    f = floor()
+    free(f)
+    named = f.register("09:00", phone=phone(1), to="c").decision
+    assert (named.receiver, named.counted, named.rule) == ("c", False, rules.ROT_FREE)
+    assert f.who(phone(1)).owner == "c"                     # the customer is credited as usual
+
+
+def test_rot_free_declared_in_advance_applies_on_that_day_only():
+    f = floor()
+    free(f, "08:00", day="2026-11-04")
+    assert f.register("09:00", phone=phone(1)).decision.rule == rules.ROT_NEXT
+    f.rollover()                                            # 11-03: an ordinary day
+    f.check_in("a", "b", "c")
+    assert f.register("09:00", phone=phone(2)).decision.rule == rules.ROT_NEXT
+    f.rollover()                                            # 11-04: the free day
+    f.check_in("a", "b", "c")
+    assert f.register("09:00", phone=phone(3)).decision.rule == rules.ROT_FREE
+    f.rollover()
+    f.check_in("a", "b", "c")
+    assert f.register("09:00", phone=phone(4)).decision.rule == rules.ROT_NEXT
+    assert f.day().carry.free_days == []
+
+
+def test_rot_free_non_customers_keep_their_own_rule():
+    f = floor()
+    free(f)
+    assert f.register("09:00", ckind="vendor").decision.rule == rules.CNT_NONCUSTOMER

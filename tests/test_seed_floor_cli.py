@@ -1,0 +1,73 @@
+"""Issue 9 (SPEC §5.9), the floor rules through the real CLI on a real office directory."""
+from tests.conftest import Office
+
+
+def policy(office: Office, old: str, new: str) -> None:
+    path = office.path / "rotactl.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def floor(tmp_path, preset="default", *ids) -> Office:
+    office = Office(tmp_path / "o", preset=preset)
+    office.staff(*(ids or ("a", "b", "c")))
+    office.ok("check-in", *(ids or ("a", "b", "c")), at="2026-11-02 08:30")
+    return office
+
+
+def test_rot_free_free_day_the_desk_names_receivers_nothing_counts(tmp_path):
+    office = floor(tmp_path)
+    refused = office.run("free-day", "--reason", "开盘日", at="2026-11-02 08:40", actor="desk")
+    assert refused.exit_code == 1 and "only a manager" in refused.stderr
+    declared = office.ok("free-day", "--reason", "开盘日", at="2026-11-02 08:40")
+    assert (declared["free_day"], declared["rule"]) == ("2026-11-02", "ROT-FREE")
+    again = office.run("free-day", "--reason", "开盘日", at="2026-11-02 08:45")
+    assert again.exit_code == 1 and "already a free day" in again.stderr
+    named = office.ok("register", "--name", "张三", "--phone", "13900000001", "--to", "c",
+                      at="2026-11-02 09:00", actor="desk")
+    assert (named["receiver"], named["counted"], named["rule"], named["owner"]) == ("c", False, "ROT-FREE", "c")
+    rows = {r["staff"]: r for r in office.ok("report", "day", "--date", "2026-11-02", at="2026-11-02 18:00")}
+    assert (rows["c"]["turns"], rows["c"]["receptions"]) == (0, 1)
+    office.ok("rollover", at="2026-11-03 01:00")
+    office.ok("check-in", "a", "b", "c", at="2026-11-03 08:30")
+    assert office.ok("next", at="2026-11-03 08:40")["next"] == "a"
+    # the next day is not free: the desk's --to is a manager's override again
+    assert office.run("register", "--name", "李四", "--phone", "13900000002", "--to", "c",
+                      at="2026-11-03 09:00", actor="desk").exit_code == 1
+
+
+def test_rot_free_a_past_day_cannot_be_declared_free(tmp_path):
+    office = floor(tmp_path)
+    result = office.run("free-day", "--date", "2026-11-01", "--reason", "看楼团", at="2026-11-02 08:40")
+    assert result.exit_code == 1 and "is over" in result.stderr
+
+
+def test_pen_passes_free_pass_counts_from_becoming_next_up(tmp_path):
+    office = floor(tmp_path, "qingdao")
+    assert office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")["receiver"] == "a"
+    passed = office.ok("pass", "b", at="2026-11-02 09:20")
+    assert passed["free"] is False
+    free = office.ok("pass", "c", at="2026-11-02 09:51")          # c next-up since 09:20
+    assert free["free"] is True
+
+
+def test_att_recognised_hand_back_limit_in_table3(tmp_path):
+    office = floor(tmp_path, "table3")
+    policy(office, "handover_minutes = 0", "handover_minutes = 10")
+    entry = office.ok("register", "--name", "王五", "--phone", "13900000001", at="2026-11-02 09:00")["entry"]
+    late = office.run("handover", entry, "--to", "b", at="2026-11-02 09:15")
+    assert late.exit_code == 1 and "more than 10 minutes" in late.stderr
+    on_time = floor(tmp_path / "x", "table3")
+    policy(on_time, "handover_minutes = 0", "handover_minutes = 10")
+    entry = on_time.ok("register", "--name", "王五", "--phone", "13900000001", at="2026-11-02 09:00")["entry"]
+    assert on_time.ok("handover", entry, "--to", "b", at="2026-11-02 09:10")["receiver"] == "b"
+
+
+def test_cnt_party_family_member_goes_to_the_receiver_still_with_the_family(tmp_path):
+    office = floor(tmp_path)
+    office.ok("register", "--name", "张先生", "--phone", "13900000001", at="2026-11-02 09:00")
+    wife = office.ok("register", "--name", "李女士", "--phone", "13900000002", "--family-of", "13900000001",
+                     "--relation", "spouse", at="2026-11-02 09:05")
+    assert (wife["receiver"], wife["counted"], wife["rule"]) == ("a", False, "CNT-PARTY")
+    assert office.ok("next", at="2026-11-02 09:06")["next"] == "b"
