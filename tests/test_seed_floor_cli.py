@@ -71,3 +71,23 @@ def test_cnt_party_family_member_goes_to_the_receiver_still_with_the_family(tmp_
                      "--relation", "spouse", at="2026-11-02 09:05")
     assert (wife["receiver"], wife["counted"], wife["rule"]) == ("a", False, "CNT-PARTY")
     assert office.ok("next", at="2026-11-02 09:06")["next"] == "b"
+
+
+def test_cnt_help_rollover_credits_the_owner_and_owes_the_helper(tmp_path):
+    office = floor(tmp_path, "carshowroom")
+    policy(office, 'help = "obligation"', 'help = "owner-makeup"')
+    office.ok("register", "--name", "王五", "--phone", "13900000001", at="2026-11-02 09:00")
+    office.ok("rollover", at="2026-11-03 01:00")
+    office.ok("check-in", "a", "b", "c", at="2026-11-03 08:30")
+    office.ok("register", "--name", "新客", "--phone", "13900000002", at="2026-11-03 09:00")
+    helped = office.ok("register", "--name", "王五", "--phone", "13900000001", at="2026-11-03 09:10")
+    assert (helped["receiver"], helped["rule"], helped["owner"]) == ("c", "ROT-LAST", "a")
+    office.ok("rollover", at="2026-11-04 01:00")
+    credits = office.ok("log", "--since", "2026-11-03", "--kind", "help-credit", at="2026-11-04 01:00")
+    assert [(c["staff"], c["owner"], c["rule"]) for c in credits] == [("c", "a", "CNT-HELP")]
+    rows = {r["staff"]: r for r in office.ok("report", "day", "--date", "2026-11-03", at="2026-11-04 01:00")}
+    assert rows["a"]["turns"] == 2 and rows["c"]["turns"] == 0
+    office.ok("check-in", "a", "b", "c", at="2026-11-04 08:30")
+    first = office.ok("register", "--name", "赵六", "--phone", "13900000003", at="2026-11-04 09:00")
+    assert (first["receiver"], first["rule"]) == ("c", "ROT-MAKEUP")
+    assert office.ok("check", at="2026-11-04 10:00")["ok"] is True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from rotactl.core import dates, rules
-from rotactl.core.entries import Penalty
+from rotactl.core.entries import HelpCredit, Penalty
 from rotactl.core.state import Day
 
 
@@ -49,9 +49,23 @@ def half_rotation(at: str, days: int) -> tuple[str, str]:
     return at[:10], dates.add_days(at[:10], days)
 
 
-def day_end(day: Day, actor: str) -> list[Penalty]:
-    """DAY-ROLLOVER's day-end rules for a closed day: the weekly PEN-HALF on the week's last day."""
-    out = []
+def help_credits(day: Day, actor: str) -> list[HelpCredit]:
+    """CNT-HELP at day end (客户接待管理制度 二8(2)): the last in the rotation helped with a colleague's
+    customer (ROT-LAST) and no deal followed that day: the reception counts for the owner and the
+    helper is owed one make-up (policy `counting.help = "owner-makeup"`)."""
+    if day.policy.counting.help != "owner-makeup":
+        return []
+    return [HelpCredit(at=f"{day.date} 23:59:59", actor=actor, ref=r.id, staff=r.receiver, owner=r.claim,
+                       queue=day.qkey(r.kind), rule=rules.CNT_HELP)
+            for r in sorted(day.receptions.values(), key=lambda r: (r.at, r.id))
+            if r.rule == rules.ROT_LAST and r.receiver and r.claim and r.claim != r.receiver
+            and r.phone not in day.deal_phones]
+
+
+def day_end(day: Day, actor: str) -> list[Penalty | HelpCredit]:
+    """DAY-ROLLOVER's day-end rules for a closed day: CNT-HELP's credits, and the weekly PEN-HALF on
+    the week's last day."""
+    out: list = help_credits(day, actor)
     if day.policy.penalties.no_deal_week_half and dates.weekday(day.date) == 6:
         start = dates.add_days(day.date, 1)
         for sid, member in day.carry.roster.items():

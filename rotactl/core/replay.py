@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rotactl.core import dates, rules
 from rotactl.core.penalties import suspended_until
-from rotactl.core.entries import (QUEUES, Deal, Entry, Fine, FreeDay, Handover, Pass, Penalty, Presence,
-                                  Reception, StaffAdd, StaffLeave, StaffSuspend)
+from rotactl.core.entries import (QUEUES, Deal, Entry, Fine, FreeDay, Handover, HelpCredit, Pass, Penalty,
+                                  Presence, Reception, StaffAdd, StaffLeave, StaffSuspend)
 from rotactl.core.state import Carry, Day, Member, Queue, Serving
 from rotactl.errors import LedgerError
 
@@ -51,21 +51,31 @@ def start_day(carry: Carry, date: str, policy) -> Day:
     keys = QUEUES if policy.order.separate_call_order else ("visit",)
     for key in keys:
         q = Queue(seq=base_order(day.carry, policy, key, date))
-        if policy.skips.makeups_carry_over:
-            q.debts = list(day.carry.makeups.get(key, []))
+        q.debts = list(day.carry.makeups.get(key, []))   # only CNT-HELP's, unless make-ups carry over
         day.queues[key] = q
     return day
 
 
 def end_day(day: Day) -> Carry:
     carry = day.carry
-    carry.makeups = {k: list(q.debts) for k, q in day.queues.items()} \
-        if day.policy.skips.makeups_carry_over else {}
+    carry.makeups = {k: list(q.debts) if day.policy.skips.makeups_carry_over else _kept(q)
+                     for k, q in day.queues.items()}
+    carry.makeups = {k: v for k, v in carry.makeups.items() if v}
     carry.free_days = [d for d in carry.free_days if d > day.date]
     keep = dates.prev_month(day.date)   # ORD-RANKING reads the month before; older months are done with
     for old in [m for m in carry.month_deals if m < keep]:
         del carry.month_deals[old]
     return carry
+
+
+def _kept(q: Queue) -> list[str]:
+    """The make-ups that survive the day although ordinary ones lapse (CNT-HELP), still owed."""
+    owed, out = list(q.debts), []
+    for sid in q.kept:
+        if sid in owed:
+            owed.remove(sid)
+            out.append(sid)
+    return out
 
 
 # -- applying recorded entries -----------------------------------------------------
@@ -209,8 +219,18 @@ def _fine(day: Day, e: Fine) -> None:
     stat.penalties.append(f"罚款 {e.fine} 元 ({e.rule})")
 
 
+def _help_credit(day: Day, e: HelpCredit) -> None:
+    """CNT-HELP at day end: the help reception counts for the owner; the helper is owed a make-up that
+    is served by the next lead even where make-ups lapse with the day."""
+    day.stat(e.owner).turns += 1
+    q = day.queue(e.queue)
+    q.debts.append(e.staff)
+    q.kept.append(e.staff)
+
+
 def _deal(day: Day, e: Deal) -> None:
     if e.stage in ("deposit", "contract"):
+        day.deal_phones.add(e.phone)
         carry = day.carry
         day.stat(e.staff).deals += 1
         month = carry.month_deals.setdefault(e.at[:7], {})
@@ -268,7 +288,7 @@ APPLY = {
     "staff-add": _staff_add, "staff-leave": _staff_leave, "staff-suspend": _staff_suspend,
     "staff-penalize": _penalty, "penalty": _penalty,
     "check-in": _check_in, "check-out": _check_out, "away": _away, "back": _back, "done": _done,
-    "pass": _pass, "fine": _fine, "free-day": _free_day, "deal": _deal, "visit": _reception, "call": _reception, "handover": _handover,
+    "pass": _pass, "fine": _fine, "free-day": _free_day, "help-credit": _help_credit, "deal": _deal, "visit": _reception, "call": _reception, "handover": _handover,
 }
 
 

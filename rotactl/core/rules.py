@@ -55,7 +55,7 @@ CNT_UNSIGNED = _rule("CNT-UNSIGNED", "5.3", "an unsigned old customer's revisit:
 CNT_DESIGNATED = _rule("CNT-DESIGNATED", "5.3", "a customer asking for a salesperson goes to them")
 CNT_REFERRAL = _rule("CNT-REFERRAL", "5.3", "老带新 counts as the referral knob says")
 CNT_NONCUSTOMER = _rule("CNT-NONCUSTOMER", "5.3", "pitches, press, peers, surveyors: not counted")
-CNT_HELP = _rule("CNT-HELP", "5.3", "taking an absent colleague's lead is help, not a turn", built=False)
+CNT_HELP = _rule("CNT-HELP", "5.3", "taking an absent colleague's lead is help, not a turn")
 # 5.4 Attribution
 ATT_FIRST = _rule("ATT-FIRST", "5.4", "the first registration with name and phone claims the customer")
 ATT_PROTECT = _rule("ATT-PROTECT", "5.4", "a claim is protected for a period by its source")

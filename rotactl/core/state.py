@@ -111,6 +111,7 @@ class Queue:
     debts: list[str] = field(default_factory=list)
     consumed: set[str] = field(default_factory=set)
     official: dict[str, tuple[int, int]] = field(default_factory=dict)  # staff -> (round, count)
+    kept: list[str] = field(default_factory=list)     # make-ups owed beyond the day (CNT-HELP), oldest first
 
 
 @dataclass
@@ -141,6 +142,7 @@ class Day:
     receptions: dict[str, Reception] = field(default_factory=dict)  # entry id -> today's reception
     nextup: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # queue -> (next-up, since when)
     free: bool = False                                        # ROT-FREE: a declared free-reception day
+    deal_phones: set[str] = field(default_factory=set)        # customers with a deposit or contract today
 
     # -- helpers ---------------------------------------------------------------
     def qkey(self, queue: str) -> str:

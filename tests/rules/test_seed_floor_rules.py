@@ -147,3 +147,43 @@ def test_rot_free_non_customers_keep_their_own_rule():
     f = floor()
     free(f)
     assert f.register("09:00", ckind="vendor").decision.rule == rules.CNT_NONCUSTOMER
+
+
+# -- CNT-HELP at day end (客户接待管理制度 二8(2)) ----------------------------------------------------------
+
+def helped(**knobs):
+    """a owns 王五 (received yesterday); today a is busy with a new customer when 王五 comes back."""
+    f = floor("carshowroom", **knobs)
+    f.register("09:00", name="王五", phone=phone(1))
+    f.rollover()
+    f.check_in("a", "b", "c")
+    assert f.register("09:00", name="新客", phone=phone(2)).decision.receiver == "a"
+    help_ = f.register("09:10", name="王五", phone=phone(1)).decision
+    assert (help_.receiver, help_.counted, help_.rule, help_.claim) == ("c", False, rules.ROT_LAST, "a")
+    return f
+
+
+def test_cnt_help_no_deal_that_day_counts_for_the_owner_and_owes_the_helper_a_make_up():
+    f = helped(counting__help="owner-makeup")
+    assert f.day().stat("a").turns == 1
+    credits = f.rollover()
+    assert [(e.kind, e.staff, e.owner, e.rule) for e in credits] == [("help-credit", "c", "a", rules.CNT_HELP)]
+    closed = f.day(f"{credits[0].at[:10]} 23:59:59")
+    assert closed.stat("a").turns == 2
+    f.check_in("a", "b", "c")                                     # make-ups lapse in carshowroom, this one not
+    first = f.register("09:00", phone=phone(3)).decision
+    assert (first.receiver, first.rule) == ("c", rules.ROT_MAKEUP)
+    assert f.register("09:05", phone=phone(4)).decision.receiver == "a"
+
+
+def test_cnt_help_a_deal_the_same_day_is_a_split_not_a_credit():
+    f = helped(counting__help="owner-makeup")
+    f.deal(phone(1), "c", "deposit", "11:00")
+    assert f.rollover() == []
+
+
+def test_cnt_help_as_an_obligation_nothing_is_owed():
+    f = helped(counting__help="obligation")
+    assert f.rollover() == []
+    f.check_in("a", "b", "c")
+    assert f.register("09:00", phone=phone(3)).decision.rule == rules.ROT_NEXT
