@@ -32,6 +32,7 @@ COMMANDS = {
     "done": ("desk:done", 'Finish the current reception.'),
     "pass": ("desk:pass_", 'The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES).'),
     "next": ("desk:next_", 'Who is next-up and the order behind them (read-only).'),
+    "duty": ("desk:duty", 'The day\'s duty person for phone leads (`[calls] mode = "duty"`).'),
     "free-day": ("desk:free_day", 'Manager: day D is free reception (ROT-FREE): not counted, the order untouched.'),
     "register": ("register:register", 'Record a lead and decide who receives it, with the rule that decided.'),
     "handover": ("register:handover",

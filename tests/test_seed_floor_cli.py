@@ -91,3 +91,26 @@ def test_cnt_help_rollover_credits_the_owner_and_owes_the_helper(tmp_path):
     first = office.ok("register", "--name", "赵六", "--phone", "13900000003", at="2026-11-04 09:00")
     assert (first["receiver"], first["rule"]) == ("c", "ROT-MAKEUP")
     assert office.ok("check", at="2026-11-04 10:00")["ok"] is True
+
+
+def test_day_rollover_jiuzhou_calls_are_logged_then_given_out(tmp_path):
+    office = floor(tmp_path, "jiuzhou")
+    policy(office, 'mode = "rotation"', 'mode = "day-end"')
+    logged = office.ok("register", "--name", "电话客", "--phone", "13900000001", "--queue", "call",
+                       at="2026-11-02 09:00")
+    assert (logged["receiver"], logged["rule"], logged["owner"]) == (None, "DAY-ROLLOVER", None)
+    office.ok("rollover", at="2026-11-03 01:00")
+    given = office.ok("log", "--since", "2026-11-02", "--kind", "distribute", at="2026-11-03 01:00")
+    assert [(g["receiver"], g["ref"]) for g in given] == [("a", logged["entry"])]
+    assert office.ok("who", "13900000001", at="2026-11-03 09:00")["owner"] == "a"
+    assert office.ok("check", at="2026-11-03 09:00")["ok"] is True
+
+
+def test_rot_duty_duty_command_names_the_call_receiver(tmp_path):
+    office = floor(tmp_path)
+    policy(office, 'mode = "rotation"', 'mode = "duty"')
+    office.ok("duty", "c", at="2026-11-02 08:40", actor="desk")
+    call = office.ok("register", "--name", "电话客", "--phone", "13900000001", "--queue", "call",
+                     at="2026-11-02 09:00", actor="desk")
+    assert (call["receiver"], call["counted"], call["rule"]) == ("c", False, "ROT-DUTY")
+    assert office.run("duty", "m", at="2026-11-02 09:10").exit_code == 1    # a manager is not in the rotation

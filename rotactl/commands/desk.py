@@ -8,7 +8,7 @@ import click
 from rotactl.commands._shell import QUEUE_OPTION, nonempty, reads, writes
 from rotactl.core import rules
 from rotactl.core.desk import pass_turn
-from rotactl.core.entries import FreeDay, Presence, skips_view
+from rotactl.core.entries import Duty, FreeDay, Presence, skips_view
 from rotactl.core.rotation import next_view
 from rotactl.errors import DomainError, UsageError
 
@@ -104,6 +104,16 @@ def free_day(act, date, reason):
         raise DomainError(f"{day} is already a free day")
     entry = act.new(FreeDay, day=day, reason=nonempty(reason, "--reason"))
     return [entry], {"entry": entry.id, "free_day": day, "rule": rules.ROT_FREE, "reason": entry.reason}
+
+
+@click.command()
+@click.argument("sid", metavar="ID")
+@writes
+def duty(act, sid):
+    """The day's duty person for phone leads (`[calls] mode = "duty"`)."""
+    act.staff(sid, rotation=True)
+    entry = act.new(Duty, staff=sid)
+    return [entry], {"entry": entry.id, "duty": sid, "day": act.at[:10], "calls_mode": act.policy.calls.mode}
 
 
 @click.command("next")

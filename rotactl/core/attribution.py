@@ -172,11 +172,11 @@ class Replay:
         kind, moment = record.kind, record.at
         day = moment[:10]
         self.settle(moment)
-        if kind in ("visit", "call") and record.claim:
-            party = record.claim
-            result.claims.append({"party": party, "basis": kind, "since": moment})
-            if result.owner is None or record.takeover:
-                self.take(party, day, kind, moment)
+        if kind in ("visit", "call", "distribute") and record.claim:
+            party, basis = record.claim, "call" if kind == "distribute" else kind   # a call given out at day end
+            result.claims.append({"party": party, "basis": basis, "since": moment})
+            if result.owner is None or getattr(record, "takeover", False):
+                self.take(party, day, basis, moment)
             elif result.owner == party:
                 self.renew(day)
             else:

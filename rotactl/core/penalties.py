@@ -65,7 +65,9 @@ def help_credits(day: Day, actor: str) -> list[HelpCredit]:
 def day_end(day: Day, actor: str) -> list[Penalty | HelpCredit]:
     """DAY-ROLLOVER's day-end rules for a closed day: CNT-HELP's credits, and the weekly PEN-HALF on
     the week's last day."""
-    out: list = help_credits(day, actor)
+    from rotactl.core.rotation import distribute_calls
+
+    out: list = help_credits(day, actor) + distribute_calls(day, actor)
     if day.policy.penalties.no_deal_week_half and dates.weekday(day.date) == 6:
         start = dates.add_days(day.date, 1)
         for sid, member in day.carry.roster.items():

@@ -228,6 +228,23 @@ def _help_credit(day: Day, e: HelpCredit) -> None:
     q.kept.append(e.staff)
 
 
+def _duty(day: Day, e: Entry) -> None:
+    day.duty = e.staff
+
+
+def _distribute(day: Day, e: Entry) -> None:
+    """A call logged in the day was given out at day end (`calls.mode = "day-end"`)."""
+    q = day.queue("call")
+    if e.receiver in q.seq:
+        _advance_past(q, e.receiver)
+    stat = day.stat(e.receiver)
+    stat.receptions += 1
+    stat.calls += 1
+    if e.counted:
+        stat.turns += 1
+        day.carry.last_counted[day.qkey("call")] = e.receiver
+
+
 def _deal(day: Day, e: Deal) -> None:
     if e.stage in ("deposit", "contract"):
         day.deal_phones.add(e.phone)
@@ -288,7 +305,8 @@ APPLY = {
     "staff-add": _staff_add, "staff-leave": _staff_leave, "staff-suspend": _staff_suspend,
     "staff-penalize": _penalty, "penalty": _penalty,
     "check-in": _check_in, "check-out": _check_out, "away": _away, "back": _back, "done": _done,
-    "pass": _pass, "fine": _fine, "free-day": _free_day, "help-credit": _help_credit, "deal": _deal, "visit": _reception, "call": _reception, "handover": _handover,
+    "pass": _pass, "fine": _fine, "free-day": _free_day, "help-credit": _help_credit, "duty": _duty,
+    "distribute": _distribute, "deal": _deal, "visit": _reception, "call": _reception, "handover": _handover,
 }
 
 

@@ -189,7 +189,10 @@ def _to_owner(day: Day, lead: Lead, owner: str, rule: str, counted: bool) -> Dec
 
 
 def rotation(day: Day, lead: Lead) -> Decision:
-    """ROT-MAKEUP first, else walk the order (ROT-NEXT and the skip rules)."""
+    """ROT-MAKEUP first, else walk the order (ROT-NEXT and the skip rules); a phone lead as the
+    policy's call handling says (`calls.mode`)."""
+    if lead.queue == "call" and day.policy.calls.mode != "rotation":
+        return call_lead(day, lead)
     holder = makeup_holder(day, lead.queue, lead.absent)
     if holder:
         return Decision(holder, True, rules.ROT_MAKEUP, turn="makeup")
@@ -279,6 +282,67 @@ def _decide(day: Day, lead: Lead, ctx: Context) -> Decision:
         return credited(Decision(receiver, False, rules.ROT_DUTY))
 
     return credited(rotation(day, lead))
+
+
+def call_lead(day: Day, lead: Lead) -> Decision:
+    """Call handling (SPEC §6, §5.9), besides the call order of `rotation`:
+    next-after-receiver  客户接待管理制度 二10 销售顾问当值时,由下一名次销售顾问负责接听来电: the first available
+                         person after the walk-in next-up, whose walk-in turn is kept; counted, so the call
+                         uses the receiver's own turn (ROT-CONSUMED) and the next call goes further on;
+    duty                 the day's duty person (`duty ID`, else the first in the day's order), not counted;
+    day-end              九州名座: calls are logged with no receiver; rollover gives them out in the call order."""
+    mode = day.policy.calls.mode
+    if mode == "day-end":
+        return Decision(None, False, rules.DAY_ROLLOVER)
+    if mode == "duty":
+        q = day.queue("visit")
+        order = [q.seq[(q.pos + i) % len(q.seq)] for i in range(len(q.seq))]
+        duty = day.duty or next((s for s in order if day.in_order(s)), "")
+        if duty and day.in_order(duty) and duty not in lead.absent and day.status(duty, "call") != "away":
+            return Decision(duty, False, rules.ROT_DUTY)
+        receiver = first_available(day, "call", lead.absent)
+        if receiver is None:
+            raise NobodyAvailable(day, "call")
+        return Decision(receiver, False, rules.ROT_DUTY)
+    walk_in = makeup_holder(day, "visit", lead.absent) or walk(day, "visit", lead.absent)[0]
+    q, calls = day.queue("visit"), day.queue("call")
+    if walk_in in q.seq:
+        start = q.seq.index(walk_in)
+        for i in range(1, len(q.seq)):
+            sid = q.seq[(start + i) % len(q.seq)]
+            if (_available(day, sid, "call", lead.absent) and sid not in calls.consumed
+                    and not (q is calls and sid in q.consumed)):
+                return Decision(sid, True, rules.CNT_NEW)
+    if walk_in is not None:                 # nobody after them: the walk-in next-up answers
+        return Decision(walk_in, True, rules.CNT_NEW)
+    raise NobodyAvailable(day, "call")
+
+
+def distribute_calls(day: Day, actor: str):
+    """`calls.mode = "day-end"` (九州名座): at rollover the day's calls logged with no receiver are given
+    out in the call order, one each, over the people in the day's order (DAY-ROLLOVER)."""
+    from rotactl.core.entries import Distribute
+
+    if day.policy.calls.mode != "day-end":
+        return []
+    waiting = sorted((r for r in day.receptions.values() if r.kind == "call" and not r.receiver
+                      and r.rule == rules.DAY_ROLLOVER), key=lambda r: (r.at, r.id))
+    q = day.queue("call")
+    people = [s for s in q.seq if day.member(s) and day.member(s).in_rotation() and not
+              day.member(s).suspended_on(day.date)]
+    if not waiting or not people:
+        return []
+    start = q.pos % len(q.seq) if q.seq else 0
+    cycle = [s for s in q.seq[start:] + q.seq[:start] if s in people]
+    policy = day.policy
+    out = []
+    for i, call in enumerate(waiting):
+        receiver = cycle[i % len(cycle)]
+        claims = bool(call.phone and call.name and not call.ckind and policy.protection.call_claims)
+        out.append(Distribute(at=f"{day.date} 23:59:59", actor=actor, phone=call.phone, ref=call.id,
+                              receiver=receiver, counted=not call.ckind, rule=rules.ROT_NEXT,
+                              claim=receiver if claims else ""))
+    return out
 
 
 def decide_pass(day: Day, sid: str, queue: str) -> Decision:

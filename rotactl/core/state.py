@@ -143,6 +143,7 @@ class Day:
     nextup: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # queue -> (next-up, since when)
     free: bool = False                                        # ROT-FREE: a declared free-reception day
     deal_phones: set[str] = field(default_factory=set)        # customers with a deposit or contract today
+    duty: str = ""                                            # the day's duty person for calls (`duty ID`)
 
     # -- helpers ---------------------------------------------------------------
     def qkey(self, queue: str) -> str:

@@ -187,3 +187,46 @@ def test_cnt_help_as_an_obligation_nothing_is_owed():
     assert f.rollover() == []
     f.check_in("a", "b", "c")
     assert f.register("09:00", phone=phone(3)).decision.rule == rules.ROT_NEXT
+
+
+# -- call handling modes (SPEC §6, §5.9) ----------------------------------------------------------------
+
+def test_rot_next_calls_next_after_receiver_the_walk_in_next_up_keeps_the_turn():
+    """客户接待管理制度 二10: 销售顾问当值时,由下一名次销售顾问负责接听来电,以此类推."""
+    f = floor("carshowroom", calls__mode="next-after-receiver")
+    call = f.register("09:00", name="电话客", phone=phone(1), queue="call").decision
+    assert (call.receiver, call.counted) == ("b", True)
+    assert f.next("09:01")["next"] == "a"                         # a keeps the walk-in turn
+    second = f.register("09:02", name="电话客2", phone=phone(2), queue="call").decision
+    assert second.receiver == "c"                                  # 以此类推: b is busy with the first call
+    walk_in = f.register("09:03", phone=phone(3)).decision
+    assert (walk_in.receiver, walk_in.rule) == ("a", rules.ROT_NEXT)
+    assert f.who(phone(1)).owner == "b"
+
+
+def test_rot_duty_calls_go_to_the_days_duty_person_uncounted():
+    from rotactl.core.entries import Duty
+    f = floor(calls__mode="duty")
+    first = f.register("09:00", name="电话客", phone=phone(1), queue="call").decision
+    assert (first.receiver, first.counted, first.rule) == ("a", False, rules.ROT_DUTY)   # no duty named: the first
+    f.add(Duty(at=f.at("09:05"), staff="c"))
+    named = f.register("09:10", name="电话客2", phone=phone(2), queue="call").decision
+    assert (named.receiver, named.counted, named.rule) == ("c", False, rules.ROT_DUTY)
+    assert f.next("09:11")["next"] == "a"                          # the walk-in order is untouched
+
+
+def test_day_rollover_distributes_the_days_calls_in_the_call_order():
+    """九州名座: calls are logged and distributed in order once a day."""
+    f = floor("jiuzhou", calls__mode="day-end")
+    logged = [f.register(f"09:0{i}", name=f"电话客{i}", phone=phone(i), queue="call").decision for i in (1, 2, 3, 4)]
+    assert {(d.receiver, d.counted, d.rule) for d in logged} == {(None, False, rules.DAY_ROLLOVER)}
+    assert f.who(phone(1)).owner is None
+    given = f.rollover()
+    assert [(e.kind, e.receiver, e.rule) for e in given] == [
+        ("distribute", "a", rules.ROT_NEXT), ("distribute", "b", rules.ROT_NEXT),
+        ("distribute", "c", rules.ROT_NEXT), ("distribute", "a", rules.ROT_NEXT)]
+    closed = f.day(f"{given[0].at[:10]} 23:59:59")
+    assert [closed.stat(s).calls for s in "abc"] == [2, 1, 1]
+    assert f.who(phone(4)).owner == "a"
+    f.check_in("a", "b", "c")                                        # ORD-CONTINUE after the last call given out
+    assert f.next("08:40", queue="call")["order"][0]["staff"] == "b"
