@@ -24,7 +24,7 @@ CLOSED_PIPE = 141   # 128 + SIGPIPE: what a shell reports for any tool whose rea
 # lists them; `--help` reads the line here instead of importing every module (a test keeps them equal)
 COMMANDS = {
     "init": ("day:init", 'Create an office directory with a preset policy.'),
-    "staff": ("staff:staff", 'The roster: add, list, leave, suspend, penalize.'),
+    "staff": ("staff:staff", 'The roster: add, list, leave, suspend, penalize, fine.'),
     "check-in": ("desk:check_in", "Staff arrive, in the order given; they join today's order (ORD-*)."),
     "check-out": ("desk:check_out", 'Leave for the day.'),
     "away": ("desk:away", 'Leave the desk (ROT-OFFICIAL / ROT-ABSENT when the turn comes).'),
@@ -40,7 +40,7 @@ COMMANDS = {
     "who": ("customers:who", 'Owner, protection, channel, group and claims of a customer.'),
     "follow-up": ("customers:follow_up", "A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."),
     "link": ("customers:link", 'Record that two customers are family (ATT-FAMILY).'),
-    "deal": ("customers:deal", 'A deal stage closed by ID (下定 / 签约 / 退订); a refund reopens the customer.'),
+    "deal": ("customers:deal", 'A deal stage closed by ID (下定 / 签约 / 交房 / 退订); a refund reopens the customer.'),
     "report-in": ("customers:report_in", 'A channel agency pre-registers a customer (报备, ATT-REPORT).'),
     "claim": ("customers:claim", 'A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT).'),
     "reassign": ("customers:reassign",

@@ -101,8 +101,8 @@ def test_report_json_prints_exact_numbers_never_an_exponent(floor):
     assert "e+" not in raw.lower() and "e-" not in re.sub(r'"[^"]*"', "", raw).lower()
     a_line, b_line = (line for line in raw.splitlines() if line.startswith('{"staff": "a"') or
                       line.startswith('{"staff": "b"'))
-    assert '"amount": 0.30, "open"' in a_line                       # 0.1 + 0.2, exactly
-    assert '"amount": 12345681246913.46, "open"' in b_line           # 2345678.90 + 12345678901234.56
+    assert '"amount": 0.30, "commission_base"' in a_line                     # 0.1 + 0.2, exactly
+    assert '"amount": 12345681246913.46, "commission_base"' in b_line           # 2345678.90 + 12345678901234.56
     assert '"amount": 2345678.90, "rule"' in b_line and '"amount": 12345678901234.56, "rule"' in b_line
     rows = {r["staff"]: r for r in json.loads(raw)}
     assert rows["a"]["conversion"] == 2 and rows["b"]["fines"] == 0
@@ -167,7 +167,7 @@ def test_one_deals_shares_sum_exactly_to_its_amount_in_the_report(office):
     raw = office.run("report", "month", at="2026-11-05 09:00").stdout
     rows = {r["staff"]: r for r in json.loads(raw, parse_float=Decimal)}
     assert (rows["a"]["amount"], rows["b"]["amount"]) == (Decimal("500000.00"), Decimal("500000.01"))
-    assert '"amount": 500000, "open"' in raw and '"amount": 500000.01, "open"' in raw   # whole: no decimals
+    assert '"amount": 500000, "commission_base"' in raw and '"amount": 500000.01, "commission_base"' in raw   # whole: no decimals
 
 
 # -- the duplicate deal -----------------------------------------------------------------------------

@@ -70,13 +70,14 @@ def link(act, phone, other, relation):
 @click.command()
 @click.argument("phone")
 @click.option("--by", "by", metavar="ID", required=True)
-@click.option("--stage", type=click.Choice(["deposit", "contract", "refund"]), required=True)
+@click.option("--stage", type=click.Choice(["deposit", "contract", "handover", "refund"]), required=True,
+              help="deposit 下定, contract 签约, handover 交房/余款 (a commission event), refund 退订.")
 @click.option("--unit", default="")
 @click.option("--amount", metavar="YUAN", help="Yuan, exact: at most 2 decimals, no separators (2345678.90).")
 @click.option("--agency", default="", help="The agency's agent came along to the deal.")
 @writes
 def deal(act, phone, by, stage, unit, amount, agency):
-    """A deal stage closed by ID (下定 / 签约 / 退订); a refund reopens the customer."""
+    """A deal stage closed by ID (下定 / 签约 / 交房 / 退订); a refund reopens the customer."""
     value = None if amount is None else deals.parse_amount(amount)
     act.staff(by)
     key = act.env.known(phone)

@@ -28,7 +28,7 @@ def gather(office, period: str, date: str, at: str) -> list[dict]:
     if deals:
         for analysis in office.analyses(at, office.carry_before(at[:10]), {d.phone for d in deals}):
             credits.update(analysis.credits)
-    return reports.report_rows(roster, stats, reports.credited_deals(deals, credits))
+    return reports.report_rows(roster, stats, reports.credited_deals(deals, credits, office.policy.commission))
 
 
 @click.command()
@@ -45,9 +45,10 @@ def report(env, at, period, date):
         env.emit(rows)
         return
     env.emit(rows, ["staff", "name", "turns", "receptions", "makeups", "forfeits", "passes", "calls",
-                    "deals", "conversion", "fines", "credited", "amount", "open", "penalties"])
+                    "deals", "conversion", "fines", "credited", "amount", "commission_base", "commission", "open",
+                    "penalties"])
     sheet = [share for row in rows for share in row["shares"]]
     if sheet and env.fmt == "table":
         click.echo()
-        env.emit(sheet, ["staff", "at", "customer", "stage", "unit", "closer", "share", "amount", "rule",
-                         "status", "dispute"], title="业绩分成 credited shares")
+        env.emit(sheet, ["staff", "at", "customer", "stage", "unit", "closer", "share", "amount",
+                         "commission_base", "commission", "rule", "status", "dispute"], title="业绩分成 credited shares")

@@ -5,14 +5,27 @@ import click
 
 from rotactl.commands._shell import STAFF_ID, nonempty, reads, writes
 from rotactl.core import rules
-from rotactl.core.entries import Penalty, StaffAdd, StaffLeave, StaffSuspend
+from rotactl.core.entries import Fine, Penalty, StaffAdd, StaffLeave, StaffSuspend
 from rotactl.core.penalties import half_rotation, suspended_until
 from rotactl.errors import DomainError, UsageError
 
 
 @click.group()
 def staff():
-    """The roster: add, list, leave, suspend, penalize."""
+    """The roster: add, list, leave, suspend, penalize, fine."""
+
+
+@staff.command("fine")
+@click.argument("sid", metavar="ID")
+@click.option("--yuan", type=click.IntRange(1), required=True, help="The fine in whole yuan.")
+@click.option("--reason", required=True, help="What for (e.g. 在客户面前争抢客户).")
+@writes
+def staff_fine(act, sid, yuan, reason):
+    """Manager: fine a person for conduct the policy fines (e.g. 精品: 争吵抢客 500元)."""
+    act.manager()
+    act.staff(sid)
+    entry = act.new(Fine, staff=sid, fine=yuan, reason=nonempty(reason, "--reason"))
+    return [entry], {"entry": entry.id, "staff": sid, "fine": yuan, "reason": entry.reason}
 
 
 @staff.command("add")

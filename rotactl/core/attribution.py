@@ -112,6 +112,8 @@ def departed(carry) -> dict[str, tuple[str, str]]:
 
 def _period(policy, source: str) -> int:
     p = policy.protection
+    if source == "referral":        # 004 案场与外场 四: 经老客户介绍的新客户,40天内成交的归第一接待人
+        return p.referral_days
     return getattr(p, f"{source}_days", p.visit_days) if source in PERIOD_SOURCES else p.visit_days
 
 
@@ -176,7 +178,8 @@ class Replay:
             party, basis = record.claim, "call" if kind == "distribute" else kind   # a call given out at day end
             result.claims.append({"party": party, "basis": basis, "since": moment})
             if result.owner is None or getattr(record, "takeover", False):
-                self.take(party, day, basis, moment)
+                referred = getattr(record, "referred_by", "") and self.policy.protection.referral_days
+                self.take(party, day, "referral" if referred else basis, moment)
             elif result.owner == party:
                 self.renew(day)
             else:
@@ -262,6 +265,21 @@ def report_matches(report: ReportIn, phone: str, names: set[str]) -> bool:
     return report.mask in masks_of(phone) and report.name in names
 
 
+def renewals(reports: list[ReportIn], window: dict, renew_days: int) -> dict[str, ReportIn]:
+    """ATT-REPORT, renewal (003 报备细则 2 / 客户归属认定及报备细则): an agency that reports the customer again
+    while its report is valid and within `renew_days` of it keeps the priority of its first report.
+    Returns report id -> the first report of its chain (itself when it renews nothing)."""
+    first: dict[str, ReportIn] = {}
+    latest: dict[str, ReportIn] = {}                 # agency -> its latest report so far
+    for report in sorted(reports, key=lambda r: (r.at, r.id)):
+        prev = latest.get(report.agency)
+        renews = (renew_days and prev is not None and report.at[:10] <= window[prev.id][1]
+                  and report.at[:10] <= dates.add_days(prev.at[:10], renew_days))
+        first[report.id] = first[prev.id] if renews else report
+        latest[report.agency] = report
+    return first
+
+
 def channel(records: list[Entry], policy, at: str) -> Channel:
     """The agency credited with the group at `at`, and every agency whose report was valid."""
     ch = policy.channel
@@ -271,6 +289,7 @@ def channel(records: list[Entry], policy, at: str) -> Channel:
         return result
     names = names_by_phone(records) if any(r.mask for r in reports) else {}
     window = {r.id: report_window(r, policy) for r in reports}
+    first_of = renewals(reports, window, ch.report_renew_days)
     inhouse_until = ""
     for visit in records:
         if visit.at > at:
@@ -289,12 +308,13 @@ def channel(records: list[Entry], policy, at: str) -> Channel:
                  if window[r.id][0] <= visit.at and day <= window[r.id][1]
                  and (not inhouse_until or (day > inhouse_until and r.at[:10] > result.first_arrival.at[:10]))
                  and report_matches(r, visit.phone, names.get(visit.phone, set()) | {visit.name})]
-        for report in sorted(valid, key=lambda r: (r.at, r.id)):
-            result.claims.setdefault(report.agency, AgencyClaim(report.agency, report, visit))
+        valid.sort(key=lambda r: (first_of[r.id].at, first_of[r.id].id))    # a renewal keeps its first's place
+        for report in valid:
+            result.claims.setdefault(report.agency, AgencyClaim(report.agency, first_of[report.id], visit))
         if visit is result.first_arrival and not valid and ch.inhouse_days:
             inhouse_until = dates.add_days(day, ch.inhouse_days)      # ATT-INHOUSE
         if result.agency is None and valid:
-            first = min(valid, key=lambda r: (r.at, r.id))
+            first = valid[0]
             result.agency, result.since = first.agency, visit.at
             result.until = PERMANENT if ch.confirm_days == 0 else dates.add_days(day, ch.confirm_days)
     for record in records:

@@ -54,6 +54,13 @@ def parse_amount(text: str, option: str = "--amount") -> Decimal:
     return value
 
 
+def commission(amount: Decimal, percent: int, rate_permille) -> tuple[Decimal, Decimal]:
+    """004 佣金制度: (the base on which commission is earned, the commission) for a credited amount —
+    base = amount × the stage's percent, commission = base × the rate in per mille, each to the fen."""
+    base = (amount * percent / 100).quantize(FEN, ROUND_HALF_UP)
+    return base, (base * Decimal(str(rate_permille)) / 1000).quantize(FEN, ROUND_HALF_UP)
+
+
 def amount_text(value: Decimal) -> str:
     """The ledger's canonical spelling of an amount: no exponent, no trailing fractional zeros."""
     text = format(value, "f")

@@ -147,7 +147,8 @@ def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
         episode = live[-1] if live else None
         proposal, rule = splits.agency_proposal(policy, ch, episode)
         arrival = min((c.arrival for c in ch.claims.values()), key=lambda r: (r.at, r.id))
-        d = {"id": dispute_id("agency", arrival.id), "kind": "agency", "customer": arrival.phone,
+        d = {"id": dispute_id("agency", arrival.id), "kind": "agency",
+             "customer": episode.phone if episode else arrival.phone,          # the deal's phone
              "closer": episode.closer if episode else None, "stage": episode.stage if episode else None,
              "claimants": [{"party": c.agency, "basis": c.evidence, "since": c.report.at[:16]}
                            for c in sorted(ch.claims.values(), key=lambda c: (c.report.at, c.report.id))],
@@ -172,7 +173,8 @@ def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
             owner = attribute(group.records, policy, record.at, group.departed).owner
             proposal, rule = ({owner: 100}, rules.SPL_OWNER) if owner else ({party: 100}, rules.ATT_FIRST)
         others = [p for p in ([episode.closer] if episode else []) + list(proposal) if p not in (party, HOUSE)]
-        d = {"id": dispute_id("claim", record.id), "kind": "claim", "customer": record.phone,
+        d = {"id": dispute_id("claim", record.id), "kind": "claim",
+             "customer": episode.phone if episode else record.phone,           # the deal's phone
              "closer": episode.closer if episode else None, "stage": episode.stage if episode else None,
              "claimants": [{"party": party, "basis": "claim", "since": record.at[:16]}]
              + [{"party": p, "basis": "owner" if episode is None else "closer", "since": None}
@@ -227,6 +229,18 @@ def rule_on(found: dict, award: dict[str, int], house: bool, roster) -> dict[str
         raise DomainError(f"'{unknown[0]}' is not a party to {found['id']} "
                           f"({', '.join(sorted(p for p in parties if p))})")
     return {HOUSE: 100} if house else award
+
+
+def ruling_fines(found: dict, ruling: Ruling, policy, roster) -> list[Fine]:
+    """DSP-FINAL with `disputes.ruling_fine_yuan` (004 客户归属判定制度精品: 最终判定结果不得有异议且处罚非客户归属方
+    100元): each staff claimant the ruling awards nothing is fined; a ruling to the house fines nobody."""
+    yuan = policy.disputes.ruling_fine_yuan
+    if not yuan or ruling.house:
+        return []
+    parties = dict.fromkeys(c["party"] for c in found["claimants"])
+    return [Fine(at=ruling.at, actor=ruling.actor, staff=party, fine=yuan, rule=rules.DSP_FINAL, ref=ruling.id,
+                 reason="判客结果的非客户归属方") for party in parties
+            if party in roster and not ruling.award.get(party)]
 
 
 def deal_outcome(group: Group, rulings: dict[str, Ruling], deal: Deal):

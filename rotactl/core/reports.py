@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rotactl.core.deals import Rate, rate, read_amount, split_amount
+from rotactl.core.deals import Rate, commission, rate, read_amount, split_amount
 from rotactl.core.entries import Deal
 from rotactl.core.splits import HOUSE
 from rotactl.core.state import Member, Stats
@@ -17,19 +17,22 @@ from rotactl.core.state import Member, Stats
 FIELDS = ("turns", "receptions", "makeups", "forfeits", "passes", "calls", "deals", "fines")
 
 
-def credited_deals(deals: list[Deal], credits: dict[str, dict]) -> list[dict]:
+def credited_deals(deals: list[Deal], credits: dict[str, dict], pay=None) -> list[dict]:
     """Each deal of the period with every person's credited share: the ruling if any, else the
-    proposal (an open dispute shown as such), else 100 to the closer (SPL-OWNER)."""
+    proposal (an open dispute shown as such), else 100 to the closer (SPL-OWNER); with the policy's
+    `[commission]` (`pay`), the commission base and commission of each share (004 佣金制度)."""
     rows = []
     for deal in deals:
         credit = credits.get(deal.id) or {"split": {deal.staff: 0}, "rule": "", "status": "refunded",
                                           "dispute": None}
         amounts = split_amount(read_amount(deal), credit["split"])
+        percent = getattr(pay, f"{deal.stage}_percent", 0) if pay is not None else 0
         for party, pct in credit["split"].items():
-            rows.append({"staff": party, "deal": deal.id, "at": deal.at[:16], "customer": deal.phone,
+            base, earned = commission(amounts[party], percent, pay.rate_permille if pay is not None else 0)
+            rows.append({"commission_base": base, "commission": earned, **{"staff": party, "deal": deal.id, "at": deal.at[:16], "customer": deal.phone,
                          "closer": deal.staff, "stage": deal.stage, "unit": deal.unit, "share": pct,
                          "amount": amounts[party], "rule": credit["rule"],
-                         "status": credit["status"] or "settled", "dispute": credit["dispute"]})
+                         "status": credit["status"] or "settled", "dispute": credit["dispute"]}})
     return rows
 
 
@@ -64,6 +67,9 @@ def report_rows(roster: dict[str, Member], days_stats: list[dict[str, Stats]], s
 
 def _credited(mine: list[dict]) -> dict:
     """A person's payroll columns from their shares."""
-    return {"credited": round(sum(r["share"] for r in mine) / 100, 2),
-            "amount": sum((r["amount"] for r in mine), Decimal(0)),
+    sales = [r for r in mine if r["stage"] != "handover"]     # a handover is a commission event, not a sale
+    return {"credited": round(sum(r["share"] for r in sales) / 100, 2),
+            "amount": sum((r["amount"] for r in sales), Decimal(0)),
+            "commission_base": sum((r["commission_base"] for r in mine), Decimal(0)),
+            "commission": sum((r["commission"] for r in mine), Decimal(0)),
             "open": sum(1 for r in mine if r["status"] in ("open", "late")), "shares": mine}

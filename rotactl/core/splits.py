@@ -120,6 +120,8 @@ def agency_proposal(policy, ch, episode: Episode | None) -> tuple[dict, str]:
     """SPL-AGENCY by evidence; ATT-REPORT (the earliest valid report) when no agency came to the deal."""
     claims = sorted(ch.claims.values(), key=lambda c: (c.report.at, c.report.id))
     earliest = claims[0].agency
+    if len({c.arrival.phone for c in claims}) > 1:      # one family, members brought by different agencies
+        return family_agencies(claims)
     if episode is None:
         return {earliest: 100}, rules.ATT_REPORT
     closers = [c for c in claims if c.closed]
@@ -132,6 +134,19 @@ def agency_proposal(policy, ch, episode: Episode | None) -> tuple[dict, str]:
     other = max(others, key=lambda c: (c.toured, -claims.index(c)))
     share = policy.channel.toured_share if other.toured else policy.channel.called_share
     return split(other.agency, share, closer.agency), rules.SPL_AGENCY
+
+
+def family_agencies(claims) -> tuple[dict, str]:
+    """003 金桥 备注: 若不同的公司同时(同一天)成功邀约这家不同的人…则该业绩平分 (SPL-AGENCY 50/50); 非同时(非同一天)…
+    则谁先成功邀约的就归属谁 (the group's first valid claim owns it, ATT-FAMILY)."""
+    by_arrival = sorted(claims, key=lambda c: (c.arrival.at, c.arrival.id))
+    first = by_arrival[0]
+    same_day = [c for c in by_arrival if c.arrival.at[:10] == first.arrival.at[:10]]
+    if len(same_day) >= 2:
+        shares = {c.agency: 100 // len(same_day) for c in same_day}
+        shares[first.agency] += 100 - sum(shares.values())
+        return shares, rules.SPL_AGENCY
+    return {first.agency: 100}, rules.ATT_FAMILY
 
 
 def house_due(policy, raised: str, at: str) -> tuple[bool, str | None]:
