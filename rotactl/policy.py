@@ -18,7 +18,8 @@ from typing import Any
 from rotactl.errors import LedgerError
 
 PRESETS_DIR = Path(__file__).with_name("presets")
-PRESET_NAMES = ("default", "jiuzhou", "carshowroom", "qingdao", "table3", "developer", "channel", "stage")
+PRESET_NAMES = ("default", "jiuzhou", "carshowroom", "qingdao", "table3", "developer", "channel", "stage", "b2b",
+                "pinke", "waichang")
 
 
 @dataclass(frozen=True)

@@ -53,13 +53,11 @@ def test_pen_passes_free_pass_counts_from_becoming_next_up(tmp_path):
 
 
 def test_att_recognised_hand_back_limit_in_table3(tmp_path):
-    office = floor(tmp_path, "table3")
-    policy(office, "handover_minutes = 0", "handover_minutes = 10")
+    office = floor(tmp_path, "table3")                             # the preset's 10 minutes (轮岗3 八)
     entry = office.ok("register", "--name", "王五", "--phone", "13900000001", at="2026-11-02 09:00")["entry"]
     late = office.run("handover", entry, "--to", "b", at="2026-11-02 09:15")
     assert late.exit_code == 1 and "more than 10 minutes" in late.stderr
     on_time = floor(tmp_path / "x", "table3")
-    policy(on_time, "handover_minutes = 0", "handover_minutes = 10")
     entry = on_time.ok("register", "--name", "王五", "--phone", "13900000001", at="2026-11-02 09:00")["entry"]
     assert on_time.ok("handover", entry, "--to", "b", at="2026-11-02 09:10")["receiver"] == "b"
 
@@ -74,8 +72,7 @@ def test_cnt_party_family_member_goes_to_the_receiver_still_with_the_family(tmp_
 
 
 def test_cnt_help_rollover_credits_the_owner_and_owes_the_helper(tmp_path):
-    office = floor(tmp_path, "carshowroom")
-    policy(office, 'help = "obligation"', 'help = "owner-makeup"')
+    office = floor(tmp_path, "carshowroom")                        # counting.help = "owner-makeup" (二8(2))
     office.ok("register", "--name", "王五", "--phone", "13900000001", at="2026-11-02 09:00")
     office.ok("rollover", at="2026-11-03 01:00")
     office.ok("check-in", "a", "b", "c", at="2026-11-03 08:30")
@@ -94,8 +91,7 @@ def test_cnt_help_rollover_credits_the_owner_and_owes_the_helper(tmp_path):
 
 
 def test_day_rollover_jiuzhou_calls_are_logged_then_given_out(tmp_path):
-    office = floor(tmp_path, "jiuzhou")
-    policy(office, 'mode = "rotation"', 'mode = "day-end"')
+    office = floor(tmp_path, "jiuzhou")                            # calls.mode = "day-end" (九州名座 2)
     logged = office.ok("register", "--name", "电话客", "--phone", "13900000001", "--queue", "call",
                        at="2026-11-02 09:00")
     assert (logged["receiver"], logged["rule"], logged["owner"]) == (None, "DAY-ROLLOVER", None)

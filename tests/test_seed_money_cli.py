@@ -20,9 +20,7 @@ def floor(tmp_path, preset="default", *ids) -> Office:
 
 def test_spl_owner_commission_in_report_month_and_the_payroll_sheet(tmp_path):
     office = floor(tmp_path, "developer")
-    policy(office, "rate_permille = 0", 'rate_permille = "2.5"')
-    policy(office, "contract_percent = 100", "contract_percent = 90")
-    policy(office, "handover_percent = 0", "handover_percent = 10")
+    policy(office, "rate_permille = 0", 'rate_permille = "2.5"')    # the preset: deposit 0, contract 90, handover 10
     office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")
     office.ok("deal", "13900000001", "--by", "a", "--stage", "deposit", "--amount", "50000", at="2026-11-02 10:00")
     office.ok("deal", "13900000001", "--by", "a", "--stage", "contract", "--amount", "300000",
@@ -55,7 +53,6 @@ def test_dsp_final_ruling_fine_and_a_managers_fine_show_in_the_report(tmp_path):
 
 def test_att_report_renewal_keeps_the_first_reports_priority(tmp_path):
     office = floor(tmp_path, "channel")
-    policy(office, "report_renew_days = 0", "report_renew_days = 5")
     for agency, day in (("X", "02"), ("Y", "04"), ("X", "06")):
         office.ok("report-in", "--agency", agency, "--agent", "经纪人", "--name", "张三", "--phone", "13900000001",
                   "--expect", f"2026-11-{day} 15:00", at=f"2026-11-{day} 09:00")

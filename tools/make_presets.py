@@ -23,12 +23,19 @@ PRESETS = {
             "busy_uncounted": ("forfeit", "serving a signed customer when the turn comes misses it (九州名座 5)"),
         },
         "counting": {
-            "unsigned_revisit": ("rotation", "an unsigned old customer who names nobody goes to the rotation "
-                                 "and gets a new owner"),
+            "unsigned_revisit": ("rotation", "未成交的老客户来访,若未能指定或记起原业务员,则执行轮排"
+                                 "及来人登记,客户归属为本次接待的业务员所有 (九州名座 8)"),
             "surveyors_are_customers": (True, "surveyors count as customers (九州名座 11)"),
         },
         "penalties": {
             "no_deal_week_half": (True, "no deal in a week → half rotation next week (九州名座 12)"),
+        },
+        "calls": {
+            "mode": ("day-end", "来电登记每天分配一次,原则上按顺序依次分配 (九州名座 2)"),
+        },
+        "commission": {
+            "rate_permille": ("2", "佣金按照2‰据实发放 (九州名座 14; its 1.8‰/2.3‰/2.5‰ tiers by monthly targets are "
+                              "not expressible: the office sets the rate of the month)"),
         },
         "splits": {
             "designated_absent": ("help", "电话邀约客户,客户能报上业务员名字,但是未能由该业务员本人接待的,该客户成交后,"
@@ -39,10 +46,14 @@ PRESETS = {
     "carshowroom": ("carshowroom — 客户接待管理制度 (销售顾问售车)", "seeds/000: 客户接待管理制度.", {
         "office": {"name": ("示例汽车展厅", "")},
         "order": {
-            "daily": ("fixed", "every day from the roster's first person; a round is first to last"),
-            "separate_call_order": (False, "one order for walk-ins and calls"),
+            "daily": ("fixed", "客户接待顺序以轮值接待表的先后顺序为准…从第一位销售顾问到最后一个销售顾问接待完毕为一个接待轮回 (二1, 二2)"),
+            "separate_call_order": (False, "one order for walk-ins and calls: 由下一名次销售顾问负责接听来电 (二10)"),
+        },
+        "calls": {
+            "mode": ("next-after-receiver", "销售顾问当值时,由下一名次销售顾问负责接听来电,以此类推 (10)"),
         },
         "counting": {
+            "help": ("owner-makeup", "若老客户当日未成交,则计当事销售顾问的接待名次,帮忙销售顾问可补接一次 (8(2))"),
             "unsigned_revisit": ("counted", "an unsigned customer's revisit is counted, no make-up (4)"),
             "handover": ("counted", "a colleague's customer discovered is handed over and counted for the "
                          "colleague; the discoverer is owed a make-up (8)"),
@@ -53,23 +64,28 @@ PRESETS = {
         },
     }),
     "qingdao": ("qingdao — 青岛置业 案场客户接待轮排制度 (2017-01-24)", "seeds/000: 案场客户接待轮排制度 (青岛).", {
-        "order": {"daily": ("fixed", "the fixed roster order every day")},
+        "order": {"daily": ("fixed", "日常接待客户必须按照事先安排好的秩序轮流接待 (青岛 一)")},
         "skips": {
-            "owner_absent": ("team", "an absent owner's customer goes to a same-team colleague, outside the "
-                             "rotation"),
-            "free_pass_idle_minutes": (30, "a next-up who has waited 30 minutes may pass without penalty"),
+            "owner_absent": ("team", "客户来访,而当事置业顾问不在者,其他置业顾问代为接待(原则同组人员负责),"
+                             "不按轮排秩序执行 (青岛 七)"),
+            "free_pass_idle_minutes": (30, "超过半个小时仍未接到客户者,允许放弃此次轮排…不视为主动放弃轮排 "
+                                       "(青岛 二, 三)"),
         },
         "penalties": {
             "pass_fine_at": (2, "the second voluntary pass of a day is fined (青岛 三)"),
-            "pass_fine_yuan": (50, "50 yuan"),
+            "pass_fine_yuan": (50, "处以50元现金处罚 (青岛 三)"),
             "pass_suspend_at": (3, "the third suspends (青岛 三)"),
-            "pass_suspend_days": (3, "for 3 days"),
+            "pass_suspend_days": (3, "处以停牌3日的处罚 (青岛 三)"),
         },
     }),
     "table3": ("table3 — 客户分配与接待轮岗制度3", "seeds/000: 客户分配与接待轮岗制度3.", {
+        "counting": {
+            "handover_minutes": (10, "recognised within 10 minutes of the reception → handed back; later, the "
+                                 "dispute rules (八)"),
+        },
         "protection": {
             "visit_days": (0, "the first receiver owns the customer for good (首接负责制, 二)"),
-            "call_days": (0, "likewise for calls"),
+            "call_days": (0, "likewise for calls: 首接负责制 (二)"),
         },
         "splits": {
             "unaware": ("ratio", "missed on a revisit and closed by another: split by fixed shares (八)"),
@@ -80,7 +96,8 @@ PRESETS = {
     }),
     "developer": ("developer — 销售部客户管理制度及佣金制度", "seeds/004: 销售部客户管理制度及佣金制度.", {
         "skips": {
-            "busy": ("make-up", "long receptions never forfeit"),
+            "busy": ("make-up", "若轮到的销售人员正在接待客户或办理与销售有关的事宜,由下一位销售人员接待客户,原轮到的销售人员视为累计 (004 客户界定制度 7): "
+                    "a long reception never forfeits"),
         },
         "counting": {
             "noncustomer": ("last", "non-customers go to the last in the rotation, not counted (3)"),
@@ -90,7 +107,7 @@ PRESETS = {
         },
         "splits": {
             "unaware": ("ratio", "甲在不知情的情况下深度接触乙的客户并成交,佣金甲乙各50% (界定方法 (二)1)"),
-            "unaware_original": (50, "50/50"),
+            "unaware_original": (50, "佣金甲乙各50% (界定方法 (二)1)"),
             "help_owner": (20, "the last in the rotation helps an absent salesperson's referral, appointment "
                            "or designated customer: a same-day deal is 20 original / 80 helper (客户管理制度 2)"),
             "designated_absent": ("help", "a designated or appointment customer whose salesperson is away: "
@@ -102,6 +119,15 @@ PRESETS = {
         "disputes": {
             "window_days": (7, "a claim is accepted up to 7 days after signing (客户管理制度 5c)"),
         },
+        "commission": {
+            "rate_permille": (0, "高层住宅佣金比例:千分之*, 排屋:千分之* — the seed leaves the rate blank: the office "
+                              "fills it in (佣金制度 五)"),
+            "deposit_percent": (0, "签订定购协议,缴纳定金的,不计销售佣金提成 (佣金制度 五 a)"),
+            "contract_percent": (90, "签订《商品房买卖合同》并缴纳首付款后,佣金提成按以缴纳首付款金额的90%提 — record the "
+                                 "down payment as the contract's amount (五 b)"),
+            "handover_percent": (10, "the remaining 10% when the loan or the last instalment is received — record "
+                                 "it as `deal --stage handover` (五 c, d)"),
+        },
     }),
     "channel": ("channel — 分销撞单 + 公司客户界定确认及归属制度, 金桥 报备流程",
                 "seeds/001 and seeds/003; the in-house floor is as `default`.", {
@@ -112,6 +138,8 @@ PRESETS = {
             "inhouse_days": (7, "案场置业顾问客户保护期7-10天,保护期过后外围分销团队带客户成交归经纪人所有 (001 秀兰森活里 1)"),
             "called_share": (10, "a公司有通话清单,未带看…10%, b公司 90% (001 分销撞单 第八条 6(1))"),
             "toured_share": (40, "a公司…有带看,但未跟至现场成交 40%, b公司 60% (001 第八条 6(2))"),
+            "report_renew_days": (5, "客户一直未进场,但分销单位一直持续跟进的(至少5天有一次与客户的跟进记录),分销单位需"
+                                  "再次报备 (003 报备细则 2)"),
         },
         "disputes": {
             "window": ("contract", "另一方分销公司在客户签约前向甲方提出异议,超出这个时间点则无效 (001 第八条 8)"),
@@ -127,6 +155,51 @@ PRESETS = {
         "disputes": {
             "house_after_days": (7, "若对客户归属有争议的…如不服从协调结果,则该业绩作公佣 (总则 2); the seed "
                                  "gives no number of days: 7 chosen"),
+        },
+    }),
+    "b2b": ("b2b — 客户备案 (B2B) + 武汉国电西高 客户分配与接待轮排制度",
+            "seeds/003: 客户备案制度 第三章 客户保护规定; seeds/000: 武汉国电西高电气 客户分配与接待轮排制度.", {
+        "office": {"name": ("示例销售部", "")},
+        "protection": {
+            "visit_days": (90, "经拜访过的客户只要市场部备案,三个月内其他销售人员不允许再行前往拜访 (003 第三章 二)"),
+            "call_days": (90, "客户来电接待实行轮接制…接待客户一定要做记录登记,是作为你接待的依据凭证 (000 国电西高); "
+                          "registered callers are protected like visits (three months, 003 第三章 二)"),
+            "deposit_days": (180, "已发生销售的客户,如果六个月内不产生销售,也没有回款,该客户自动转交公司 (003 第三章 三)"),
+            "contract_days": (180, "likewise: six months without a sale after the last one (003 第三章 三)"),
+        },
+        "counting": {
+            "referral": ("rotation", "若来电是老客户介绍来的新客户,其不能告知是某业务员的,则执行轮排 (000 国电西高 一5); a "
+                         "caller who names the salesperson goes to them (`--for`, 一2)"),
+            "surveyors_are_customers": (True, "除了推销的、打错电话的、广告的、公司没有其产品,其他来访人员均视为客户 "
+                                        "(000 国电西高 三1)"),
+        },
+    }),
+    "pinke": ("pinke — 客户归属判定制度精品", "seeds/004: 客户归属判定制度精品.", {
+        "protection": {
+            "visit_days": (2, "来访客户:以来访问卷录入时间为准,保护期48 (成交后冲突 2③); protection is counted in days: "
+                           "48 hours = 2 days"),
+            "call_claims": (False, "来电客户:无保护期,如客户有指定销售人员,则指定销售人员接待…无指定…由轮排人员正常接待 "
+                            "(成交后冲突 2④)"),
+        },
+        "counting": {
+            "referral": ("rotation", "老带新客户:…只要主动要求原销售顾问接待,则业绩归属原销售人员 (`--for`);…未指定销售人员"
+                         "的,视同新客户,由当班销售人员接待 (客户接待时冲突 2)"),
+        },
+        "channel": {
+            "report_valid_days": (2, "渠道客户:凤凰通推介以明源系统渠道推介时间为准,保护期48小时 (成交后冲突 2②)"),
+            "confirm_days": (2, "the same 48 hours after the agency's visit (成交后冲突 2②)"),
+        },
+        "disputes": {
+            "ruling_fine_yuan": (100, "最后反馈至项目第一负责人处判客,最终判定结果不得有异议且处罚非客户归属方100元 (判客流程 3)"),
+        },
+    }),
+    "waichang": ("waichang — 房地产 案场与外场客户归属细则", "seeds/004: 案场与外场客户归属细则.", {
+        "protection": {
+            "visit_days": (15, "初次分配后客户有效期为15天 (一2)"),
+            "call_days": (15, "案场接电后,有明确备案记录可查询的视为第一接待人 (三4); the same 15 days (一2)"),
+            "lapse_days": (10, "若第一接待人10天内无持续性跟踪维护记录,其他销售开发后,则该客户自动转移 (一2); 原销售10天内无"
+                           "可查询的跟踪维护记录,再次来访时,客户归新接待人员 (三3)"),
+            "referral_days": (40, "经老客户介绍的新客户,40天内成交的归第一接待人;40天内无成交的自动转给新接待人员 (四1, 四2)"),
         },
     }),
 }
