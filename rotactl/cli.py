@@ -54,6 +54,7 @@ COMMANDS = {
     "check": ("day:check", 'Validate every ledger file, chain and checkpoint; exit 3 on any problem.'),
     "log": ("day:log", 'The entries themselves, in (time, id) order.'),
     "void": ("corrections:void", 'Manager: the entry stops counting everywhere; `log` still shows it, marked void.'),
+    "policy": ("policy_cmd:policy", 'The office\'s policy: show it, or change one knob (manager, recorded).'),
     "accept-late": ("corrections:accept_late",
                     'Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them.'),
 }

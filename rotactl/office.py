@@ -212,7 +212,8 @@ class Office:
                               f"{later.at[:16]} or later")
         return entries
 
-    def write(self, entries: list[Entry], command: str = "", actor: str = "", sign: bool = False) -> list[str]:
+    def write(self, entries: list[Entry], command: str = "", actor: str = "", sign: bool = False,
+              also: dict[str, str] | None = None) -> list[str]:
         """Append typed entries in one write (the caller holds the lock); in a git office, commit
         them before returning. Each reception records `after`, the reception decided before it that
         day, so that two clones which gave out the same turn are found (check: clone conflict)."""
@@ -232,6 +233,9 @@ class Office:
             self.ready_to_commit()
         written = self.store.append(records)
         paths = sorted({partition(r["at"], r["kind"]) for r in written})
+        for rel, text in (also or {}).items():      # a file the entries describe (policy set): after them
+            self.store.write_whole(self.store.root / rel, text)
+            paths.append(rel)
         if command:
             self.commit(paths, f"{command}: {', '.join(r['id'] for r in written)} by {actor}")
         return paths

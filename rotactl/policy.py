@@ -317,6 +317,67 @@ def default_policy() -> Policy:
     return parse("")
 
 
+# -- `policy set`: one knob changed in the file, every other byte kept -------------------
+
+def version(data: bytes) -> str:
+    """The policy version a `policy-set` entry names: the first 12 hex of the file's sha256."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def knob_of(key: str) -> tuple[str, str, Knob]:
+    """`section.key` → (section, key, its knob); ValueError naming the key when the schema has none."""
+    section, _dot, name = key.partition(".")
+    knob = SCHEMA.get(section, {}).get(name)
+    if knob is None:
+        raise ValueError(f"unknown policy key {key!r} (SECTION.KEY, e.g. calls.mode; see `rotactl policy show`)")
+    return section, name, knob
+
+
+def parse_value(knob: Knob, text: str) -> Any:
+    """VALUE as typed on the command line: a TOML literal, or a bare word (a string; a list as a,b)."""
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = [v.strip() for v in text.split(",") if v.strip()] if knob.type == "list" else text
+    if knob.type == "decimal" and isinstance(value, float):
+        value = text.strip()
+    error = _check(value, knob)
+    if error:
+        raise ValueError(error)
+    return value
+
+
+def toml_value(value: Any) -> str:
+    return _toml_value(value)
+
+
+def set_value(text: str, section: str, key: str, value: Any) -> str:
+    """The policy text with `key` of `[section]` set to `value`: its line replaced in place (comments and
+    every other line kept byte for byte), else added at the end of the section (or a new section)."""
+    lines = text.splitlines(keepends=True)
+    current, last_of_section = "", None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        header = re.match(r"\[([^\[\]]+)\]", stripped)
+        if header:
+            current = header.group(1).strip()
+            continue
+        if current == section:
+            last_of_section = i
+            match = re.match(rf"(\s*){re.escape(key)}\s*=", line)
+            if match:
+                ending = line[len(line.rstrip("\r\n")):]
+                lines[i] = f"{match.group(1)}{key} = {_toml_value(value)}{ending}"
+                return "".join(lines)
+    new = f"{key} = {_toml_value(value)}\n"
+    if last_of_section is None:
+        return text + ("" if text.endswith("\n") or not text else "\n") + f"\n[{section}]\n{new}"
+    lines.insert(last_of_section + 1, new if lines[last_of_section].endswith("\n") else "\n" + new)
+    return "".join(lines)
+
+
 # -- presets and docs (generated from the schema) ------------------------------
 
 def _toml_value(value: Any) -> str:

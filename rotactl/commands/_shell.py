@@ -96,6 +96,7 @@ class Act:
         self.policy = env.office.policy
         self.actor = env.actor
         self.signed = False          # a manager-only entry: signed when the policy asks for it
+        self.also: dict[str, str] = {}   # office files to replace after the entries (rel path -> text)
 
     def new(self, cls, **fields):
         """A typed entry of this moment and actor, with its id reserved (so rules can name it)."""
@@ -168,7 +169,7 @@ def writes(fn=None, *, roster: bool = False):
             entries, view = fn(act, **options)
             if entries:
                 office.write(office.ordered(entries, at), command=click.get_current_context().command_path,
-                             actor=env.actor, sign=act.signed)
+                             actor=env.actor, sign=act.signed, also=act.also)
         env.emit(view)
     return command
 

@@ -286,6 +286,26 @@ def check_signatures(ledger: Ledger) -> Iterator[str]:
             yield f"{where}: entry {entry_id} has a signature that does not verify (forged or edited?)"
 
 
+def check_policy_version(ledger: Ledger) -> Iterator[str]:
+    """The policy file is the version the last `policy set` recorded (once there is one): a hand edit
+    since, or a `policy set` interrupted between its entry and the file, is reported."""
+    from rotactl.policy import version
+
+    sets = [line for line in ledger.lines() if line.kind == "policy-set"]
+    if not sets:
+        return
+    last = max(sets, key=lambda x: (x.at, x.id))
+    try:
+        actual = version(ledger.store.policy_path.read_bytes())
+    except OSError:
+        return
+    if actual != last.record.get("version"):
+        yield (f"rotactl.toml:1: the policy file is version {actual}, but the last `policy set` ({last.id} at "
+               f"{last.at[:16]}, {last.record.get('key')}) recorded version {last.record.get('version')}: it was "
+               "edited by hand since, or that change was interrupted; record the policy in force with "
+               "`rotactl policy set`")
+
+
 def check_committed(ledger: Ledger) -> Iterator[str]:
     """In a git office: every ledger file's working copy extends its committed version (nothing
     committed was dropped or edited, even on a day not yet sealed), and checkpoints are as committed."""
@@ -359,7 +379,8 @@ def _dropped(before: bytes, after: bytes) -> int:
 
 LINE_CHECKS: list[Check] = [check_files, check_torn, check_text, check_hashes, check_chain, check_ids,
                             check_partitions]
-SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_conflicts, check_signatures]
+SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_conflicts, check_signatures,
+                             check_policy_version]
 
 
 def run(store: Store, policy, history: bool = False) -> tuple[int, list[str]]:

@@ -403,10 +403,11 @@ class Store:
         name = f"{day[8:10]}.{checkpoint_hash(text.encode('utf-8'))}.toml"
         path = self.root / CHECKPOINTS / day[:7] / name
         if not path.exists():
-            self._write_whole(path, text)
+            self.write_whole(path, text)
         return path.relative_to(self.root).as_posix()
 
-    def _write_whole(self, path: Path, text: str) -> None:
+    def write_whole(self, path: Path, text: str) -> None:
+        """Replace a file whole: a synced temporary file renamed over it (a crash leaves old or new)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         _write_synced(tmp, os.O_TRUNC, text.encode("utf-8"))

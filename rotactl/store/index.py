@@ -34,8 +34,8 @@ create table if not exists masks (mask text not null, at text not null, phone te
 PHONE_FIELDS = ("phone", "family_of", "other", "mask")
 # Kinds that `disputes` and `report month` list across all history: each such
 # entry is also filed under the key "#KIND", so listing them is one lookup.
-LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign", "void"})
-VERSION = "6"   # bump when the keys change: an index of another version is rebuilt
+LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign", "void", "policy-set"})
+VERSION = "7"   # bump when the keys change: an index of another version is rebuilt
 
 
 def phones_of(record: dict) -> set[str]:
