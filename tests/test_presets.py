@@ -72,3 +72,13 @@ def test_unknown_preset_lists_the_presets(tmp_path):
 
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "x"), "--preset", "nosuch", "--no-git"])
     assert result.exit_code == 1 and all(name in result.stderr for name in PRESET_NAMES)
+
+
+def test_docs_presets_md_is_what_the_generator_writes_and_names_every_preset():
+    spec = importlib.util.spec_from_file_location("make_presets", ROOT / "tools" / "make_presets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (ROOT / "docs" / "presets.md").read_text(encoding="utf-8")
+    assert text == module.presets_markdown()
+    assert all(f"## `{name}`" in text for name in PRESET_NAMES)
+    assert all(module.NOT_HONOURED[name] for name in PRESET_NAMES)

@@ -110,3 +110,28 @@ def test_rot_duty_duty_command_names_the_call_receiver(tmp_path):
                      at="2026-11-02 09:00", actor="desk")
     assert (call["receiver"], call["counted"], call["rule"]) == ("c", False, "ROT-DUTY")
     assert office.run("duty", "m", at="2026-11-02 09:10").exit_code == 1    # a manager is not in the rotation
+
+
+def test_rot_next_carshowroom_calls_go_to_the_one_after_the_next_up(tmp_path):
+    office = floor(tmp_path, "carshowroom")
+    call = office.ok("register", "--name", "电话客", "--phone", "13900000001", "--queue", "call",
+                     at="2026-11-02 09:00")
+    assert (call["receiver"], call["counted"]) == ("b", True)
+    assert office.ok("next", at="2026-11-02 09:01")["next"] == "a"
+
+
+def test_att_first_pinke_calls_claim_nothing(tmp_path):
+    office = floor(tmp_path, "pinke")
+    call = office.ok("register", "--name", "电话客", "--phone", "13900000001", "--queue", "call",
+                     at="2026-11-02 09:00")
+    assert call["receiver"] == "a" and call["owner"] is None
+    assert office.ok("who", "13900000001", at="2026-11-02 09:05")["owner"] is None
+
+
+def test_att_protect_waichang_referred_customer_protected_40_days(tmp_path):
+    office = floor(tmp_path, "waichang")
+    office.ok("register", "--name", "老客户", "--phone", "13900000001", at="2026-11-02 09:00")
+    office.ok("done", "a", at="2026-11-02 09:30")
+    new = office.ok("register", "--name", "新客户", "--phone", "13900000002", "--referred-by", "13900000001",
+                    at="2026-11-02 10:00")
+    assert (new["owner"], new["protected_until"]) == ("a", "2026-12-12")

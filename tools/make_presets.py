@@ -205,10 +205,118 @@ PRESETS = {
 }
 
 
+# Per preset: what its seed asks that no knob expresses, and what the office does instead (docs/presets.md).
+NOT_HONOURED = {
+    "default": ["A blend of the seeds, not one system: nothing to honour beyond SPEC §7's row."],
+    "jiuzhou": [
+        "2–3 约客率应在20%以上…约客率为零,则下一周…不再分配来电: the invitation rate is not tracked; a manager "
+        "takes the person out of the call order (`staff suspend`).",
+        "12 成交率应在10%以上: only the no-deal week's half rotation (PEN-HALF) is built.",
+        "13 末位淘汰, 14 岗位浮动制和佣金浮动制 (1.8‰–2.5‰ by monthly red/green-line targets): payroll policy; the "
+        "office sets the month's rate with `policy set commission.rate_permille`.",
+        "16 未通关者不得见客或接电: record such a person as `--trainee` (ORD-TRAINEE).",
+        "18 20-200元不等的经济处罚: `staff fine ID --yuan N --reason T`.",
+    ],
+    "carshowroom": [
+        "8(1) 销售顾问可选择同时接待或指定他人代接老客户: the owner's choice of a named colleague is recorded only as a "
+        "manager's `register --to`; without it the last in the rotation helps (ROT-LAST).",
+        "9(2) 如该同事休息不在现场,应电话通知,由该同事指定相关人员接待: the absent owner's remote designation is not "
+        "modelled (the desk asks a manager to `--to`).",
+    ],
+    "qingdao": [
+        "二 提前至入口左侧站立等待, 控台不允许缺人 and 四 轮休 attendance: conduct, outside the rotation record.",
+    ],
+    "table3": [
+        "七 5 minutes away for private reasons → forfeit: the desk records the absence (`--absent` or `away "
+        "--reason personal`); the 5-minute threshold is the desk's judgement, not timed.",
+        "十一 挑客 → half rotation: a manager's `staff penalize ID --half-rotation --days N`.",
+    ],
+    "developer": [
+        "佣金制度 五 高层住宅/排屋 different rates (千分之*): one rate per office; the seed leaves the rate blank.",
+        "客户管理制度 跟进 within 24 hours and 3 days: not enforced; only the 7-day lapse (ATT-RENEW) is.",
+        "团购 (group purchase) attribution and 团购激励方案: not built.",
+    ],
+    "channel": [
+        "001 第八条 3-5 三大运营商通话清单 (call records within three days before the arrival) as evidence: the "
+        "manager weighs it in `resolve-dispute`; SPL-AGENCY reads only reported / toured / came to the deal.",
+    ],
+    "stage": [
+        "业绩界定 2 未咨询客户是否第一次来访 → the customer stays with the original receiver: covered by the "
+        "dispute rules (SPL-STAGE), not as a separate check of the receiver's question.",
+        "业绩界定 6 一月内不得接新客户 for quarrelling before customers: a manager's `staff suspend ID --days 30`.",
+        "总则 2 公佣 for unresolved disputes: the seed gives no number of days; 7 is this preset's choice.",
+    ],
+    "b2b": [
+        "003 第四章 重叠客户 界定 by order history (有下单的老客户…报备时间以前的老客户优先): approximated by the "
+        "deal protection (180 days) and the manager's ruling.",
+        "000 国电西高 一4 转成率…下月将不再分配来电: conversion-based exclusion from the call rotation is not built "
+        "(`staff suspend`).",
+        "003 第三章 三 新业务员收回的老货款提成减半: payroll outside rotactl.",
+    ],
+    "pinke": [
+        "保护期48小时: protection is counted in calendar days, so 48 hours is 2 days (to the end of the second day).",
+        "开盘前保护期7天 vs 开盘期间 48小时: periods by sales phase are not expressible; `policy set "
+        "protection.visit_days 7` before the opening, 2 from it.",
+        "其他渠道(电商资源、分销商资源等)不进行保护: protection by named channel is not expressible; only 凤凰通's 48 "
+        "hours are set (channel.report_valid_days, confirm_days).",
+        "严禁在客户面前争吵抢客,一经发现客户充公,第一次…500元扣罚第二次直接辞退: `staff fine ID --yuan 500` and a "
+        "ruling `--house`; the dismissal is a manager's `staff leave`.",
+        "顾问接待了其他销售人员的客户后…12小时以内反馈: a conduct duty, not recorded.",
+    ],
+    "waichang": [
+        "二 外出拓客 by 业态 (商家主营业态判定业态, 规模大的业态归该业态销售): customers carry no business type, so "
+        "ownership by 业态 is not expressible; the first receiver owns (ATT-FIRST).",
+        "二3 夫妻或父母…谁掌握经济话语权: not expressible; the family's earliest claim owns the group (ATT-FAMILY).",
+        "四3 异议 needs 接待证明及可查询的备案信息: the manager's ruling (`resolve-dispute`).",
+    ],
+}
+
+# The rows SPEC §7's table gets for the presets added by issue 9 (same columns).
+SPEC_ROWS = [
+    ("b2b", "003: 客户备案制度 (B2B) + 000: 武汉国电西高 客户分配与接待轮排制度",
+     "phone-lead rotation (ORD-CONTINUE); a caller who names a salesperson or was developed by one goes to them; "
+     "referred callers who name nobody → rotation; visit/call registration protects 3 months, a sale 6 months; "
+     "everyone but sales pitches and wrong numbers is a customer"),
+    ("pinke", "004: 客户归属判定制度精品",
+     "48-hour (2-day) visit and channel protection; calls claim nothing (designated callers to their "
+     "salesperson); 老带新 only when the original is asked for; spouse/parent/child one customer, siblings not; "
+     "hand-back with a make-up; the final ruling fines the losing party 100 yuan; 500-yuan fine for quarrels"),
+    ("waichang", "004: 房地产 案场与外场客户归属细则",
+     "first receiver owns for 15 days, lapsing after 10 days without follow-up; a referred customer is the first "
+     "receiver's for 40 days; calls with a record count as first reception; 业态 rules not expressible"),
+]
+
+
+def presets_markdown() -> str:
+    """docs/presets.md: per preset, each knob it sets and the seed passage it follows, and what it cannot."""
+    from rotactl.policy import SCHEMA, _toml_value
+
+    out = ["# Presets and their seeds", "",
+           "Generated by `tools/make_presets.py` (`make presets`). `rotactl init DIR --preset NAME` writes the "
+           "preset's `rotactl.toml`; every key a preset changes from `default` quotes the seed passage it follows "
+           "(the seeds are `../shared/seeds/*.txt`). Keys not listed take the `default` value (docs/policy.md).", ""]
+    for name, (title, source, overrides) in PRESETS.items():
+        out += [f"## `{name}` — {title.split(' — ', 1)[-1]}", "", f"Seed: {source}", ""]
+        rows = [(f"{section}.{key}", _toml_value(value), why or "the office's display name")
+                for section, keys in overrides.items() for key, (value, why) in keys.items()]
+        if rows:
+            out += ["| key | value | seed passage |", "|---|---|---|"]
+            out += [f"| `{k}` | `{v}` | {w.replace('|', '/')} |" for k, v, w in rows]
+        else:
+            out.append("All keys at their defaults.")
+        out += ["", "Seed passages not honoured, and what the office does instead:", ""]
+        out += [f"- {line}" for line in NOT_HONOURED[name]] + [""]
+    out += ["## Rows for SPEC §7", "", "| preset | from | distinctive rules |", "|---|---|---|"]
+    out += [f"| `{n}` | {src} | {rules} |" for n, src, rules in SPEC_ROWS]
+    assert set(NOT_HONOURED) == set(PRESETS) and all(k in SCHEMA for k in ("calls", "commission"))
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     for name, (title, source, overrides) in PRESETS.items():
         (PRESETS_DIR / f"{name}.toml").write_text(render_preset(title, source, overrides), encoding="utf-8")
     (ROOT / "docs" / "policy.md").write_text(schema_markdown() + "\n", encoding="utf-8")
+    (ROOT / "docs" / "presets.md").write_text(presets_markdown(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -36,3 +36,31 @@ def test_ord_ranking_across_the_year_end():
     f.date = "2027-01-04"
     f.check_in("a", "b", "c")
     assert order(f, "08:40") == ["b", "a", "c"]
+
+
+def test_pen_half_day_end_rules_run_on_a_day_with_no_entries():
+    """SPEC §5.9: a quiet Sunday still closes the week — the day-end rules see an empty day."""
+    from rotactl.core.penalties import day_end
+    from rotactl.core.replay import replay_day
+
+    f = Floor("jiuzhou", date="2026-11-02")
+    f.staff("a", "b")
+    f.check_in("a", "b")
+    f.deal(phone(1), "a", "deposit", "10:00")
+    carry = f.carry_before("2026-11-08")
+    quiet = replay_day(carry, "2026-11-08", f.policy, [])
+    assert [(p.staff, p.start, p.until, p.rule) for p in day_end(quiet, "rollover")] == [
+        ("b", "2026-11-09", "2026-11-15", "PEN-HALF")]
+
+
+def test_spl_help_stage_preset_owner_on_leave_keeps_the_whole_deal():
+    """stage (房地产接待客户轮排制度表 业绩界定 4): 原接待人不能接待(休假…),其他同事有义务协作、帮助成交,但不计入业绩."""
+    f = Floor("stage")
+    f.staff("a", "b", "c")
+    f.check_in("a", "b", "c")
+    f.register("09:00", name="王五", phone=phone(1))
+    f.away("a", "personal", "10:00")
+    helper = f.register("10:05", name="王五", phone=phone(1)).decision.receiver
+    f.deal(phone(1), helper, "deposit", "11:00")
+    (credit,) = f.credits().values()
+    assert (credit["split"], credit["rule"]) == ({"a": 100}, "SPL-HELP")
