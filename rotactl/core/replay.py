@@ -22,7 +22,7 @@ def rotation_roster(carry: Carry) -> list[str]:
     return [sid for sid, m in carry.roster.items() if m.in_rotation()]
 
 
-def base_order(carry: Carry, policy, queue: str, date: str = "") -> list[str]:
+def base_order(carry: Carry, policy, queue: str, date: str) -> list[str]:
     roster = rotation_roster(carry)
     daily = policy.order.daily
     if daily == "checkin":
@@ -62,8 +62,8 @@ def end_day(day: Day) -> Carry:
                      for k, q in day.queues.items()}
     carry.makeups = {k: v for k, v in carry.makeups.items() if v}
     carry.free_days = [d for d in carry.free_days if d > day.date]
-    keep = dates.prev_month(day.date)   # ORD-RANKING reads the month before; older months are done with
-    for old in [m for m in carry.month_deals if m < keep]:
+    months = sorted(carry.month_deals)  # the two latest months with deals hold the month before (ORD-RANKING)
+    for old in months[:-2]:
         del carry.month_deals[old]
     return carry
 
