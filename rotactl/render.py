@@ -30,7 +30,8 @@ HEADINGS = {
     "credited": "分成单数", "amount": "分成金额", "open": "争议中", "customer": "客户", "stage": "阶段",
     "unit": "房号", "closer": "成交人", "share": "比例%", "rule": "规则", "dispute": "争议",
     "claimants": "主张方", "proposal": "建议分成", "award": "裁决", "deadline": "期限",
-    "commission_base": "提佣基数", "commission": "佣金",
+    "commission_base": "提佣基数", "commission": "佣金", "key": "设置项", "value": "值", "default": "默认值",
+    "changed": "已改", "by": "操作人", "before": "原值", "version": "版本", "reason": "原因",
 }
 
 

@@ -41,10 +41,10 @@ def show(env, at):
         return
     env.emit([{**k, "value": policy_mod.toml_value(k["value"]), "default": policy_mod.toml_value(k["default"]),
                "changed": "*" if k["changed"] else ""} for k in knobs],
-             ["key", "value", "default", "changed", "rule"], title=f"rotactl.toml · version {version}")
+             ["key", "value", "default", "changed", "rule"], title=f"rotactl.toml · 版本 {version}")
     if history and env.fmt == "table":
         click.echo()
-        env.emit(history, ["at", "by", "key", "before", "value", "version", "reason"], title="policy set")
+        env.emit(history, ["at", "by", "key", "before", "value", "version", "reason"], title="设置变更 policy set")
 
 
 @policy.command("set")
