@@ -45,3 +45,20 @@ def make_office(tmp_path):
     def make(preset="default", name="office"):
         return Office(tmp_path / name, preset)
     return make
+
+
+def edit_policy(office: Office, old: str, new: str) -> None:
+    """Change one line of the office's rotactl.toml by hand (a knob a test needs)."""
+    path = office.path / "rotactl.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def open_floor(tmp_path, preset="default", *ids) -> Office:
+    """An office of the preset with manager m and salespeople `ids` (a, b, c) checked in on 2026-11-02."""
+    office = Office(tmp_path / "o", preset=preset)
+    ids = ids or ("a", "b", "c")
+    office.staff(*ids)
+    office.ok("check-in", *ids, at="2026-11-02 08:30")
+    return office

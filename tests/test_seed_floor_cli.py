@@ -1,19 +1,5 @@
 """Issue 9 (SPEC §5.9), the floor rules through the real CLI on a real office directory."""
-from tests.conftest import Office
-
-
-def policy(office: Office, old: str, new: str) -> None:
-    path = office.path / "rotactl.toml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def floor(tmp_path, preset="default", *ids) -> Office:
-    office = Office(tmp_path / "o", preset=preset)
-    office.staff(*(ids or ("a", "b", "c")))
-    office.ok("check-in", *(ids or ("a", "b", "c")), at="2026-11-02 08:30")
-    return office
+from tests.conftest import edit_policy, open_floor as floor
 
 
 def test_rot_free_free_day_the_desk_names_receivers_nothing_counts(tmp_path):
@@ -104,7 +90,7 @@ def test_day_rollover_jiuzhou_calls_are_logged_then_given_out(tmp_path):
 
 def test_rot_duty_duty_command_names_the_call_receiver(tmp_path):
     office = floor(tmp_path)
-    policy(office, 'mode = "rotation"', 'mode = "duty"')
+    edit_policy(office, 'mode = "rotation"', 'mode = "duty"')
     office.ok("duty", "c", at="2026-11-02 08:40", actor="desk")
     call = office.ok("register", "--name", "电话客", "--phone", "13900000001", "--queue", "call",
                      at="2026-11-02 09:00", actor="desk")

@@ -1,26 +1,16 @@
 """Issue 9 (SPEC §5.9): commission, fines, renewals and family agencies through the real CLI."""
 from decimal import Decimal
 
-from tests.conftest import Office
-
-
-def policy(office: Office, old: str, new: str) -> None:
-    path = office.path / "rotactl.toml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from tests.conftest import Office, edit_policy, open_floor
 
 
 def floor(tmp_path, preset="default", *ids) -> Office:
-    office = Office(tmp_path / "o", preset=preset)
-    office.staff(*(ids or ("a", "b")))
-    office.ok("check-in", *(ids or ("a", "b")), at="2026-11-02 08:30")
-    return office
+    return open_floor(tmp_path, preset, *(ids or ("a", "b")))
 
 
 def test_spl_owner_commission_in_report_month_and_the_payroll_sheet(tmp_path):
     office = floor(tmp_path, "developer")
-    policy(office, "rate_permille = 0", 'rate_permille = "2.5"')    # the preset: deposit 0, contract 90, handover 10
+    edit_policy(office, "rate_permille = 0", 'rate_permille = "2.5"')    # the preset: deposit 0, contract 90, handover 10
     office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")
     office.ok("deal", "13900000001", "--by", "a", "--stage", "deposit", "--amount", "50000", at="2026-11-02 10:00")
     office.ok("deal", "13900000001", "--by", "a", "--stage", "contract", "--amount", "300000",
@@ -37,7 +27,7 @@ def test_spl_owner_commission_in_report_month_and_the_payroll_sheet(tmp_path):
 
 def test_dsp_final_ruling_fine_and_a_managers_fine_show_in_the_report(tmp_path):
     office = floor(tmp_path)
-    policy(office, "ruling_fine_yuan = 0", "ruling_fine_yuan = 100")
+    edit_policy(office, "ruling_fine_yuan = 0", "ruling_fine_yuan = 100")
     office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")
     office.ok("deal", "13900000001", "--by", "b", "--stage", "deposit", "--amount", "50000", at="2026-11-02 11:00")
     dispute = office.ok("disputes", at="2026-11-02 12:00")[0]["id"]
