@@ -1,5 +1,4 @@
 """Issue 9, day end and the order of the day, through the real CLI on a real office directory."""
-import json
 
 from tests.conftest import Office
 
