@@ -16,6 +16,7 @@ import click
 
 from rotactl.commands._shell import Env
 from rotactl.errors import LedgerError, RotactlError
+from rotactl.argv import global_options_first
 from rotactl.textcheck import check_params
 
 CLOSED_PIPE = 141   # 128 + SIGPIPE: what a shell reports for any tool whose reader went away
@@ -84,6 +85,9 @@ class RotactlGroup(click.Group):
 
     context_class = CheckedContext
 
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, global_options_first(list(args)))
+
     def list_commands(self, ctx):
         return list(COMMANDS)
 
@@ -151,14 +155,15 @@ def _silence_stdout() -> None:
         pass
 
 
-@click.group(cls=RotactlGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=RotactlGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Global options may also follow the command (rotactl staff leave han --as zhou).")
 @click.option("-C", "--dir", "directory", metavar="PATH",
               help="The office directory ($ROTACTL_DIR, else ./ledgers).")
 @click.option("--at", metavar='"YYYY-MM-DD HH:MM"', help="Event time to record or evaluate at (default: now).")
 @click.option("--as", "actor", metavar="ACTOR", help="Who is operating ($ROTACTL_USER, else the OS user).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--reveal", is_flag=True, help="Show full phone numbers.")
-@click.version_option(package_name="rotactl")
+@click.version_option(None, "-V", "--version", package_name="rotactl")
 @click.pass_context
 def cli(ctx, directory, at, actor, fmt, reveal):
     """rotactl — who receives the next customer, and whose customer it is."""

@@ -68,7 +68,7 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():    # 2.0 deals credited: 2
         return str(int(value))
     if isinstance(value, list):
-        return "、".join(_cell(v) if not isinstance(v, dict) else ":".join(map(_text, v.values())) for v in value)
+        return "、".join(_cell(v) if not isinstance(v, dict) else ":".join(map(_cell, v.values())) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}={_text(v)}" for k, v in value.items())
     return str(value)

@@ -30,7 +30,7 @@ class Env:
     """The global options, and the office opened on first use."""
 
     def __init__(self, directory, at, actor, fmt, reveal):
-        self.directory = Path(directory or os.environ.get("ROTACTL_DIR") or "ledgers")
+        self.directory = Path(directory or os.environ.get("ROTACTL_DIR") or find_office(Path.cwd()) or "ledgers")
         self._at, self.fmt, self.reveal = at, fmt, reveal
         self.actor = actor or os.environ.get("ROTACTL_USER") or _os_user()
         self._office = None
@@ -70,6 +70,15 @@ class Env:
     def reading(self):
         """A reading command's lock: shared, so it never sees half a write."""
         return self.office.store.lock(exclusive=False)
+
+
+def find_office(start: Path) -> Path | None:
+    """The nearest directory from `start` upwards that holds a rotactl.toml (like git finds its
+    repository), or None."""
+    for folder in (start, *start.parents):
+        if (folder / "rotactl.toml").is_file():
+            return folder
+    return None
 
 
 def _os_user() -> str:

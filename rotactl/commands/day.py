@@ -21,7 +21,8 @@ _MONEY = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--preset", default="default", show_default=True, help="One of the presets of SPEC §7.")
+@click.option("--preset", default="default", show_default=True,
+              help=f"One of: {', '.join(policy_mod.PRESET_NAMES)} (docs/presets.md).")
 @click.option("--office-name", help="Office name written into the policy.")
 @click.option("--timezone", help="IANA time zone (default Asia/Shanghai).")
 @click.option("--no-git", is_flag=True, help="Do not run git init.")
@@ -101,6 +102,10 @@ def rollover(env, date):
         closed, paths = office.rollover(through)
         if paths:
             office.commit(paths, f"rollover: closed {', '.join(closed)} by {env.actor}")
+    if not closed and env.fmt == "table":
+        sealed = office.sealed()
+        click.echo(f"没有要关闭的日期:已封存至 {sealed}" if env.zh else f"nothing to close: sealed through {sealed}")
+        return
     env.emit({"closed": closed, "sealed_through": office.sealed(), "rule": rules.DAY_ROLLOVER})
 
 
@@ -154,4 +159,8 @@ def log(env, at, since, kind):
                   "detail": " ".join(f"{k}={v}" for k, v in r.items()
                                      if k not in ("id", "at", "kind", "actor", "staff", "receiver", "void"))}
                  for r in rows]
-        env.emit(shown, ["at", "kind", "staff", "detail"])
+        zh = env.zh
+        other = "其他日期: --since YYYY-MM-DD" if zh else "other days: --since YYYY-MM-DD"
+        title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
+            else (f"{start} 起的记录" if zh else f"entries from {start}")
+        env.emit(shown, ["at", "kind", "staff", "detail"], title=title)

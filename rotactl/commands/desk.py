@@ -9,7 +9,7 @@ from rotactl.commands._shell import QUEUE_OPTION, nonempty, reads, writes
 from rotactl.core import rules
 from rotactl.core.desk import pass_turn
 from rotactl.core.entries import Duty, FreeDay, Presence, skips_view
-from rotactl.core.rotation import next_view
+from rotactl.core.rotation import after_hours, next_view
 from rotactl.errors import DomainError, UsageError
 
 
@@ -121,9 +121,17 @@ def duty(act, sid):
 @reads
 def next_(env, at, queue):
     """Who is next-up and the order behind them (read-only)."""
-    view = next_view(env.office.day(at), queue, at)
+    day = env.office.day(at)
+    view = next_view(day, queue, at)
     if env.fmt == "json":
         env.emit(view)
     else:
+        policy = env.office.policy
+        duty = ""
+        if policy.skips.after_hours == "duty" and after_hours(at, policy):
+            hours = f"{policy.office.opening}–{policy.office.closing}"
+            duty = (f" · 营业时间 {hours} 之外:值班规则 ROT-DUTY,不计轮次" if env.zh
+                    else f" · outside opening hours {hours}: duty rule ROT-DUTY, not counted")
+        free = (" · 自由接待日 ROT-FREE" if env.zh else " · free day ROT-FREE") if day.free else ""
         env.emit(view["order"], ["staff", "status", "owed"],
-                 title=f"{queue} · round {view['round']} · next: {view['next'] or '-'}")
+                 title=f"{queue} · round {view['round']} · next: {view['next'] or '-'}{duty}{free}")
