@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 GLOBAL_VALUED = ("-C", "--dir", "--at", "--as", "--format")
-GLOBAL_FLAGS = ("--reveal",)
+GLOBAL_FLAGS = ("--reveal", "--bom")
 
 
 def global_options_first(args: list[str]) -> list[str]:

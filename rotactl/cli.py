@@ -163,15 +163,16 @@ def _silence_stdout() -> None:
 @click.option("--as", "actor", metavar="ACTOR", help="Who is operating ($ROTACTL_USER, else the OS user).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--reveal", is_flag=True, help="Show full phone numbers.")
+@click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 BOM (always so when stdout is a file).")
 @click.version_option(None, "-V", "--version", package_name="rotactl")
 @click.pass_context
-def cli(ctx, directory, at, actor, fmt, reveal):
+def cli(ctx, directory, at, actor, fmt, reveal, bom):
     """rotactl — who receives the next customer, and whose customer it is."""
     if at:
         from rotactl import clock
 
         clock.parse_at(at)
-    ctx.obj = Env(directory, at, actor, fmt, reveal)
+    ctx.obj = Env(directory, at, actor, fmt, reveal, bom)
 
 
 def main() -> None:

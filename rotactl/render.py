@@ -130,7 +130,8 @@ def _dumps(data, **options) -> str:
     return re.sub(f'"{re.escape(marker)}([0-9.-]+)"', r"\1", text) if seen else text
 
 
-def emit(data, fmt: str, columns: list[str] | None = None, title: str = "", zh: bool = True) -> None:
+def emit(data, fmt: str, columns: list[str] | None = None, title: str = "", zh: bool = True,
+         bom: bool = False) -> None:
     if fmt == "json":
         if isinstance(data, list):   # one element per line: readable, and the C encoder for long lists
             body = ",\n".join(_dumps(item) for item in data)
@@ -147,7 +148,7 @@ def emit(data, fmt: str, columns: list[str] | None = None, title: str = "", zh: 
             writer.writerow(cols)
             for row in rows:
                 writer.writerow([_csv_cell(row.get(c)) for c in cols])
-        sys.stdout.write(buf.getvalue())
+        sys.stdout.write(("\ufeff" if bom else "") + buf.getvalue())
         return
     if title:
         sys.stdout.write(title + "\n")

@@ -29,9 +29,10 @@ QUEUE_OPTION = click.option("--queue", type=click.Choice(["visit", "call"]), def
 class Env:
     """The global options, and the office opened on first use."""
 
-    def __init__(self, directory, at, actor, fmt, reveal):
+    def __init__(self, directory, at, actor, fmt, reveal, bom=False):
         self.directory = Path(directory or os.environ.get("ROTACTL_DIR") or find_office(Path.cwd()) or "ledgers")
         self._at, self.fmt, self.reveal = at, fmt, reveal
+        self.bom = bom or _stdout_is_a_file()   # Excel/WPS on Chinese Windows read BOM-less UTF-8 as GBK
         self.actor = actor or os.environ.get("ROTACTL_USER") or _os_user()
         self._office = None
 
@@ -65,7 +66,8 @@ class Env:
         return key
 
     def emit(self, data, columns=None, title=""):
-        emit(data, self.fmt, columns, title, self._office is None or self.zh)
+        emit(data, self.fmt, columns, title, self._office is None or self.zh, bom=self.bom)
+        self.bom = False                        # one BOM, at the start of the output
 
     def reading(self):
         """A reading command's lock: shared, so it never sees half a write."""
@@ -79,6 +81,17 @@ def find_office(start: Path) -> Path | None:
         if (folder / "rotactl.toml").is_file():
             return folder
     return None
+
+
+def _stdout_is_a_file() -> bool:
+    """CSV written into a file (`> report.csv`) is for a spreadsheet: it gets the BOM; a pipe does not."""
+    import stat
+    import sys
+
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _os_user() -> str:
