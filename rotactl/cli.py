@@ -164,7 +164,7 @@ def _silence_stdout() -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--reveal", is_flag=True, help="Show full phone numbers.")
 @click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 BOM (always so when stdout is a file).")
-@click.version_option(None, "-V", "--version", package_name="rotactl")
+@click.version_option(None, "-V", "--version", package_name="rotactl", prog_name="rotactl")
 @click.pass_context
 def cli(ctx, directory, at, actor, fmt, reveal, bom):
     """rotactl — who receives the next customer, and whose customer it is."""
