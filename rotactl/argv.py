@@ -1,7 +1,7 @@
 """The command line before click reads it: global options accepted after the command too."""
 from __future__ import annotations
 
-GLOBAL_VALUED = ("-C", "--dir", "--at", "--as", "--format")
+GLOBAL_VALUED = ("-C", "--dir", "--at", "--as", "--format", "--lang")
 GLOBAL_FLAGS = ("--reveal", "--bom")
 
 

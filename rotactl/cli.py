@@ -24,40 +24,40 @@ CLOSED_PIPE = 141   # 128 + SIGPIPE: what a shell reports for any tool whose rea
 # command name -> ("module:attribute" under rotactl.commands, its one-line help), in the order `--help`
 # lists them; `--help` reads the line here instead of importing every module (a test keeps them equal)
 COMMANDS = {
-    "init": ("day:init", 'Create an office directory with a preset policy.'),
-    "staff": ("staff:staff", 'The roster: add, list, leave, suspend, penalize, fine.'),
-    "check-in": ("desk:check_in", "Staff arrive, in the order given; they join today's order (ORD-*)."),
-    "check-out": ("desk:check_out", 'Leave for the day.'),
-    "away": ("desk:away", 'Leave the desk (ROT-OFFICIAL / ROT-ABSENT when the turn comes).'),
-    "back": ("desk:back", 'Return to the desk.'),
-    "done": ("desk:done", 'Finish the current reception.'),
-    "pass": ("desk:pass_", 'The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES).'),
-    "next": ("desk:next_", 'Who is next-up and the order behind them (read-only).'),
-    "duty": ("desk:duty", 'The day\'s duty person for phone leads (`[calls] mode = "duty"`).'),
-    "free-day": ("desk:free_day", 'Manager: day D is free reception (ROT-FREE): not counted, the order untouched.'),
-    "register": ("register:register", 'Record a lead and decide who receives it, with the rule that decided.'),
+    "init": ("day:init", '新建售楼处目录:Create an office directory with a preset policy.'),
+    "staff": ("staff:staff", '人员名册:The roster: add, list, leave, suspend, penalize, fine.'),
+    "check-in": ("desk:check_in", "签到:Staff arrive, in the order given; they join today's order (ORD-*)."),
+    "check-out": ("desk:check_out", '离场:Leave for the day.'),
+    "away": ("desk:away", '离开接待台:Leave the desk (ROT-OFFICIAL / ROT-ABSENT when the turn comes).'),
+    "back": ("desk:back", '回到接待台:Return to the desk.'),
+    "done": ("desk:done", '接待完毕:Finish the current reception.'),
+    "pass": ("desk:pass_", '让号:The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES).'),
+    "next": ("desk:next_", '轮到谁:Who is next-up and the order behind them (read-only).'),
+    "duty": ("desk:duty", '当日来电值班:The day\'s duty person for phone leads (`[calls] mode = "duty"`).'),
+    "free-day": ("desk:free_day", '自由接待日:Manager: day D is free reception (ROT-FREE): not counted, the order untouched.'),
+    "register": ("register:register", '来客登记并分配接待:Record a lead and decide who receives it, with the rule that decided.'),
     "handover": ("register:handover",
-                 "The receiver recognised a colleague's customer and hands over (ATT-RECOGNISED)."),
-    "who": ("customers:who", 'Owner, protection, channel, group and claims of a customer.'),
-    "follow-up": ("customers:follow_up", "A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."),
-    "link": ("customers:link", 'Record that two customers are family (ATT-FAMILY).'),
-    "deal": ("customers:deal", 'A deal stage closed by ID (下定 / 签约 / 交房 / 退订); a refund reopens the customer.'),
-    "report-in": ("customers:report_in", 'A channel agency pre-registers a customer (报备, ATT-REPORT).'),
-    "claim": ("customers:claim", 'A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT).'),
+                 "认出同事客户并交还:The receiver recognised a colleague's customer and hands over (ATT-RECOGNISED)."),
+    "who": ("customers:who", '客户归属:Owner, protection, channel, group and claims of a customer.'),
+    "follow-up": ("customers:follow_up", "跟进:A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."),
+    "link": ("customers:link", '登记亲属关系:Record that two customers are family (ATT-FAMILY).'),
+    "deal": ("customers:deal", '成交:A deal stage closed by ID (下定 / 签约 / 交房 / 退订); a refund reopens the customer.'),
+    "report-in": ("customers:report_in", '分销报备:A channel agency pre-registers a customer (报备, ATT-REPORT).'),
+    "claim": ("customers:claim", '提出异议:A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT).'),
     "reassign": ("customers:reassign",
-                 'Manager: the customer complained and asked for someone else (ATT-COMPLAINT).'),
+                 '经理改派:Manager: the customer complained and asked for someone else (ATT-COMPLAINT).'),
     "disputes": ("disputes:disputes_",
-                 'The collisions the facts show, each with a stable id, claimants, proposed split and rule.'),
+                 '撞单争议:The collisions the facts show, each with a stable id, claimants, proposed split and rule.'),
     "resolve-dispute": ("disputes:resolve_dispute",
-                        "A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."),
-    "rollover": ("day:rollover", 'Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER).'),
-    "report": ("reports:report", 'Per-person turns, make-ups, forfeits, passes, receptions, calls, deals, fines.'),
-    "check": ("day:check", 'Validate every ledger file, chain and checkpoint; exit 3 on any problem.'),
-    "log": ("day:log", 'The entries themselves, in (time, id) order.'),
-    "void": ("corrections:void", 'Manager: the entry stops counting everywhere; `log` still shows it, marked void.'),
-    "policy": ("policy_cmd:policy", 'The office\'s policy: show it, or change one knob (manager, recorded).'),
+                        "经理终裁:A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."),
+    "rollover": ("day:rollover", '日结:Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER).'),
+    "report": ("reports:report", '报表:Per-person turns, make-ups, forfeits, passes, receptions, calls, deals, fines.'),
+    "check": ("day:check", '校验账本:Validate every ledger file, chain and checkpoint; exit 3 on any problem.'),
+    "log": ("day:log", '流水:The entries themselves, in (time, id) order.'),
+    "void": ("corrections:void", '作废:Manager: the entry stops counting everywhere; `log` still shows it, marked void.'),
+    "policy": ("policy_cmd:policy", '制度设置:The office\'s policy: show it, or change one knob (manager, recorded).'),
     "accept-late": ("corrections:accept_late",
-                    'Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them.'),
+                    '接受合并:Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them.'),
 }
 
 
@@ -163,16 +163,17 @@ def _silence_stdout() -> None:
 @click.option("--as", "actor", metavar="ACTOR", help="Who is operating ($ROTACTL_USER, else the OS user).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--reveal", is_flag=True, help="Show full phone numbers.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Output language (default: [office] language).")
 @click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 BOM (always so when stdout is a file).")
 @click.version_option(None, "-V", "--version", package_name="rotactl", prog_name="rotactl")
 @click.pass_context
-def cli(ctx, directory, at, actor, fmt, reveal, bom):
+def cli(ctx, directory, at, actor, fmt, reveal, lang, bom):
     """rotactl — who receives the next customer, and whose customer it is."""
     if at:
         from rotactl import clock
 
         clock.parse_at(at)
-    ctx.obj = Env(directory, at, actor, fmt, reveal, bom)
+    ctx.obj = Env(directory, at, actor, fmt, reveal, bom, lang)
 
 
 def main() -> None:

@@ -22,17 +22,7 @@ from numbers import Number
 
 from rotactl.core.deals import Rate
 
-HEADINGS = {
-    "staff": "人员", "name": "姓名", "status": "状态", "owed": "补接", "turns": "轮次", "receptions": "接待",
-    "makeups": "补接", "forfeits": "轮空", "passes": "让号", "calls": "来电", "deals": "成交",
-    "conversion": "成交率", "fines": "罚款", "penalties": "处罚", "role": "角色", "team": "组",
-    "id": "编号", "kind": "类型", "at": "时间", "actor": "操作人", "detail": "内容",
-    "credited": "分成单数", "amount": "分成金额", "open": "争议中", "customer": "客户", "stage": "阶段",
-    "unit": "房号", "closer": "成交人", "share": "比例%", "rule": "规则", "dispute": "争议",
-    "claimants": "主张方", "proposal": "建议分成", "award": "裁决", "deadline": "期限",
-    "commission_base": "提佣基数", "commission": "佣金", "key": "设置项", "value": "值", "default": "默认值",
-    "changed": "已改", "by": "操作人", "before": "原值", "version": "版本", "reason": "原因",
-}
+from rotactl.words import HEADINGS, heading, pair_key, value_word, yes_no  # noqa: F401 (HEADINGS: sheets)
 
 
 def number_text(value: Decimal) -> str:
@@ -58,17 +48,18 @@ def _text(value) -> str:
     return _table_number(value) if isinstance(value, Decimal) else str(value)
 
 
-def _cell(value) -> str:
+def _cell(value, zh: bool = True) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return yes_no(value, zh)
     if isinstance(value, Decimal):
         return _table_number(value)
     if isinstance(value, float) and value.is_integer():    # 2.0 deals credited: 2
         return str(int(value))
     if isinstance(value, list):
-        return "、".join(_cell(v) if not isinstance(v, dict) else ":".join(map(_cell, v.values())) for v in value)
+        return "、".join(_cell(v, zh) if not isinstance(v, dict)
+                        else ":".join(_cell(value_word(k, x, zh), zh) for k, x in v.items()) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}={_text(v)}" for k, v in value.items())
     return str(value)
@@ -93,12 +84,12 @@ def table(rows: list[dict], columns: list[str] | None = None, zh: bool = True) -
     if not rows:
         return "(无)" if zh else "(none)"
     columns = columns or list(rows[0])
-    headers = [HEADINGS.get(c, c) if zh else c for c in columns]
+    headers = [heading(c, zh) for c in columns]
     # cells are our text as is (tabulate would reparse "2345678.90" as 2.34568e+06, or "007" as 7);
     # numeric columns stay right-aligned
     align = ["right" if all(r.get(c) is None or _numeric(r.get(c)) for r in rows)
              and any(_numeric(r.get(c)) for r in rows) else "left" for c in columns]
-    return tabulate([[_cell(r.get(c)) for c in columns] for r in rows], headers=headers,
+    return tabulate([[_cell(value_word(c, r.get(c), zh), zh) for c in columns] for r in rows], headers=headers,
                     disable_numparse=True, colalign=align)
 
 
@@ -109,7 +100,8 @@ def _numeric(value) -> bool:
 def pairs(data: dict, zh: bool = True) -> str:
     from tabulate import tabulate
 
-    return tabulate([[k, _cell(v)] for k, v in data.items()], tablefmt="plain", disable_numparse=True)
+    return tabulate([[pair_key(k, zh), _cell(value_word(k, v, zh), zh)] for k, v in data.items()], tablefmt="plain",
+                    disable_numparse=True)
 
 
 _MARKER = f"rotactl-number-{secrets.token_hex(8)}:"     # random per run: no stored text can forge it

@@ -14,13 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from rotactl.core.deals import Rate
-from rotactl.render import HEADINGS, _cell
+from rotactl.render import _cell
+from rotactl.words import heading, value_word, yes_no
 
 MONEY = "#,##0.00"
 WHOLE = "#,##0"
 
 
-def _value(column: str, value):
+def _value(column: str, value, zh: bool = True):
     """A cell's value and number format."""
     if value is None:
         return None, None
@@ -29,7 +30,7 @@ def _value(column: str, value):
     if isinstance(value, Decimal):
         return value, WHOLE if value == value.to_integral_value() else MONEY
     if isinstance(value, bool):
-        return ("是" if value else "否"), None
+        return yes_no(value, zh), None
     if isinstance(value, (int, float)):
         return value, None
     if column == "at" and isinstance(value, str) and len(value) >= 16:
@@ -37,7 +38,7 @@ def _value(column: str, value):
             return dt.datetime.fromisoformat(value[:16]), "yyyy-mm-dd hh:mm"
         except ValueError:
             pass
-    return _cell(value), None
+    return _cell(value, zh), None
 
 
 def _width(text: str) -> int:
@@ -55,20 +56,20 @@ def write(path: Path, sheets: list[tuple[str, list[dict], list[str]]], zh: bool 
     book.remove(book.active)
     for title, rows, columns in sheets:
         sheet = book.create_sheet(title[:31])
-        headers = [HEADINGS.get(c, c) if zh else c for c in columns]
+        headers = [heading(c, zh) for c in columns]
         sheet.append(headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         widths = [_width(h) for h in headers]
         for r, row in enumerate(rows, start=2):
             for c, column in enumerate(columns, start=1):
-                value, number_format = _value(column, row.get(column))
+                value, number_format = _value(column, value_word(column, row.get(column), zh), zh)
                 cell = sheet.cell(row=r, column=c, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"           # text starting with = + - @ stays text
                 if number_format:
                     cell.number_format = number_format
-                shown = _cell(row.get(column)) if row.get(column) is not None else ""
+                shown = _cell(row.get(column), zh) if row.get(column) is not None else ""
                 widths[c - 1] = max(widths[c - 1], _width(shown))
         sheet.freeze_panes = "A2"
         for c, width in enumerate(widths, start=1):

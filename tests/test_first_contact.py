@@ -60,7 +60,7 @@ def test_claimants_show_a_dash_for_missing_values(tmp_path):
     office = open_floor(tmp_path)
     office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")
     shown = office.ok("claim", "13900000001", "--by", "b", at="2026-11-02 09:30", fmt="table")
-    assert "None" not in shown and "a:owner:-" in shown
+    assert "None" not in shown and "a:归属人:-" in shown
 
 
 def test_rollover_twice_says_there_is_nothing_to_close(tmp_path):
@@ -73,7 +73,7 @@ def test_rollover_twice_says_there_is_nothing_to_close(tmp_path):
 def test_next_after_closing_time_names_the_duty_rule(tmp_path):
     office = open_floor(tmp_path)
     title = office.ok("next", at="2026-11-02 18:30", fmt="table").splitlines()[0]
-    assert "next: a" in title and "ROT-DUTY" in title and "17:30" in title
+    assert "下一位: a" in title and "ROT-DUTY" in title and "17:30" in title
 
 
 def test_log_says_which_day_and_how_to_see_others(tmp_path):

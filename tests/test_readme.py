@@ -23,8 +23,8 @@ def test_the_readme_walkthrough_runs_with_sh_e(tmp_path):
     result = subprocess.run(["sh", "-e", "-c", walkthrough()], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "2026-11-02" in result.stdout and "sealed_through" in result.stdout      # the day was closed
+    assert "已封存至  2026-11-02" in result.stdout                                    # the day was closed
     office = next(tmp_path.glob("*/shop"))
     assert (office.parent / "十一月.xlsx").is_file() or (office / "十一月.xlsx").is_file()
     assert (office / "分成.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert "ok:" in result.stdout and "韩菊梅" in result.stdout
+    assert "正常:" in result.stdout and "韩菊梅" in result.stdout

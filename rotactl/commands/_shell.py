@@ -29,9 +29,9 @@ QUEUE_OPTION = click.option("--queue", type=click.Choice(["visit", "call"]), def
 class Env:
     """The global options, and the office opened on first use."""
 
-    def __init__(self, directory, at, actor, fmt, reveal, bom=False):
+    def __init__(self, directory, at, actor, fmt, reveal, bom=False, lang=None):
         self.directory = Path(directory or os.environ.get("ROTACTL_DIR") or find_office(Path.cwd()) or "ledgers")
-        self._at, self.fmt, self.reveal = at, fmt, reveal
+        self._at, self.fmt, self.reveal, self.lang = at, fmt, reveal, lang
         self.bom = bom or _stdout_is_a_file()   # Excel/WPS on Chinese Windows read BOM-less UTF-8 as GBK
         self.actor = actor or os.environ.get("ROTACTL_USER") or _os_user()
         self._office = None
@@ -50,7 +50,7 @@ class Env:
 
     @property
     def zh(self) -> bool:
-        return self.office.policy.office.language == "zh"
+        return (self.lang or self.office.policy.office.language) == "zh"
 
     def mask(self, phone):
         return mask(phone, self.reveal)
@@ -66,7 +66,8 @@ class Env:
         return key
 
     def emit(self, data, columns=None, title=""):
-        emit(data, self.fmt, columns, title, self._office is None or self.zh, bom=self.bom)
+        zh = self.lang != "en" if self._office is None else self.zh
+        emit(data, self.fmt, columns, title, zh, bom=self.bom)
         self.bom = False                        # one BOM, at the start of the output
 
     def reading(self):

@@ -14,7 +14,7 @@ from rotactl.errors import DomainError
 @click.option("--reason", required=True, help="Why the entry was wrong.")
 @writes
 def void(act, ref, reason):
-    """Manager: the entry stops counting everywhere; `log` still shows it, marked void."""
+    """作废:Manager: the entry stops counting everywhere; `log` still shows it, marked void."""
     act.manager()
     reason = nonempty(reason, "--reason")
     office = act.office
@@ -35,7 +35,7 @@ def void(act, ref, reason):
 @click.option("--reason", required=True)
 @pass_env
 def accept_late(env, day, reason):
-    """Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them."""
+    """接受合并:Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them."""
     from rotactl.store.check import late_days
 
     day, reason = clock.parse_day(day, "DAY"), nonempty(reason, "--reason")

@@ -14,7 +14,7 @@ from rotactl.errors import DomainError
 @click.argument("phone")
 @reads
 def who(env, at, phone):
-    """Owner, protection, channel, group and claims of a customer."""
+    """客户归属:Owner, protection, channel, group and claims of a customer."""
     office = env.office
     key = env.phone(phone)
     group = office.group(key, at, office.day(at).carry)
@@ -42,7 +42,7 @@ def _owner_after(act, entry):
 @click.option("--note", default="")
 @writes
 def follow_up(act, phone, by, note):
-    """A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."""
+    """跟进:A recorded follow-up (跟进); renews the owner's protection (ATT-RENEW)."""
     act.staff(by)
     entry = act.new(FollowUp, phone=act.env.known(phone), staff=by, note=note)
     _group, att = _owner_after(act, entry)
@@ -56,7 +56,7 @@ def follow_up(act, phone, by, note):
 @click.option("--relation", type=click.Choice(RELATIONS), required=True)
 @writes
 def link(act, phone, other, relation):
-    """Record that two customers are family (ATT-FAMILY)."""
+    """登记亲属关系:Record that two customers are family (ATT-FAMILY)."""
     env = act.env
     a, b = env.phone(phone), env.phone(other)
     if a == b:
@@ -77,7 +77,7 @@ def link(act, phone, other, relation):
 @click.option("--agency", default="", help="The agency's agent came along to the deal.")
 @writes
 def deal(act, phone, by, stage, unit, amount, agency):
-    """A deal stage closed by ID (下定 / 签约 / 交房 / 退订); a refund reopens the customer."""
+    """成交:A deal stage closed by ID (下定 / 签约 / 交房 / 退订); a refund reopens the customer."""
     value = None if amount is None else deals.parse_amount(amount)
     act.staff(by)
     key = act.env.known(phone)
@@ -100,7 +100,7 @@ def deal(act, phone, by, stage, unit, amount, agency):
 @click.option("--expect", required=True, metavar='"YYYY-MM-DD HH:MM"', help="Expected arrival.")
 @pass_env
 def report_in(env, agency, agent, name, phone, expect):
-    """A channel agency pre-registers a customer (报备, ATT-REPORT)."""
+    """分销报备:A channel agency pre-registers a customer (报备, ATT-REPORT)."""
     agency, agent, name = nonempty(agency, "--agency"), nonempty(agent, "--agent"), nonempty(name, "--name")
     expected = clock.parse_at(expect, "--expect")
     full, mask = phones.parse_reported(phone, env.office.policy.office.phone_region)
@@ -124,7 +124,7 @@ def _report_in(act, agency, agent, name, full, mask, expect):
 @click.option("--note", default="")
 @writes
 def claim(act, phone, by, note):
-    """A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT)."""
+    """提出异议:A salesperson or an agency raises a claim on a customer (异议/认出, DSP-DETECT)."""
     from rotactl.commands.disputes import dispute_view
 
     key = act.env.known(phone)
@@ -147,7 +147,7 @@ def claim(act, phone, by, note):
 @click.option("--reason", required=True)
 @writes
 def reassign(act, phone, taker, reason):
-    """Manager: the customer complained and asked for someone else (ATT-COMPLAINT)."""
+    """经理改派:Manager: the customer complained and asked for someone else (ATT-COMPLAINT)."""
     act.manager()
     act.staff(taker)
     entry = act.new(Reassign, phone=act.env.known(phone), receiver=taker, rule=rules.ATT_COMPLAINT,

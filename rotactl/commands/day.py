@@ -31,7 +31,7 @@ _MONEY = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 @click.option("--ssh-key", "ssh_key", metavar="PUBKEY", help="The first manager's SSH public key (signed entries).")
 @pass_env
 def init(env, directory, preset, office_name, timezone, no_git, manager, name, ssh_key):
-    """Create an office directory with a preset policy."""
+    """新建售楼处目录:Create an office directory with a preset policy."""
     if bool(manager) != bool(name):
         raise UsageError("--manager and --name go together: the first manager's id and name")
     if manager and not STAFF_ID.fullmatch(manager):
@@ -56,7 +56,8 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
     if env.fmt == "json":
         env.emit({"office": str(directory), "preset": preset, "manager": manager})
     else:
-        click.echo(f"office created in {directory} (preset {preset})")
+        click.echo(f"已创建售楼处 {directory}(预设 {preset})" if env.lang != "en"
+                   else f"office created in {directory} (preset {preset})")
 
 
 def create_office(root: Path, preset: str, office_name: str | None, timezone: str | None, git: bool) -> None:
@@ -90,7 +91,7 @@ def create_office(root: Path, preset: str, office_name: str | None, timezone: st
 @click.option("--date", "date", help="Close this day (default: every unclosed day before today).")
 @pass_env
 def rollover(env, date):
-    """Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER). Idempotent."""
+    """日结:Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER). Idempotent."""
     office = env.office
     with office.store.lock(exclusive=True):
         at = env.at
@@ -113,14 +114,14 @@ def rollover(env, date):
 @click.option("--history", is_flag=True, help="Also check every git commit: none drops or edits a ledger line.")
 @reads
 def check(env, at, history):
-    """Validate every ledger file, chain and checkpoint; exit 3 on any problem."""
+    """校验账本:Validate every ledger file, chain and checkpoint; exit 3 on any problem."""
     from rotactl.store.check import run
 
     count, problems = run(env.office.store, env.office.policy, history)
     if env.fmt == "json":
         env.emit({"ok": not problems, "entries": count, "problems": problems})
     elif not problems:
-        click.echo(f"ok: {count} entries")
+        click.echo(f"正常:{count} 条记录" if env.zh else f"ok: {count} entries")
     if problems:
         if env.fmt != "json":
             for line in problems:
@@ -133,7 +134,7 @@ def check(env, at, history):
 @click.option("--kind", help="Only entries of this kind (visit, call, check-in, deal, …).")
 @reads
 def log(env, at, since, kind):
-    """The entries themselves, in (time, id) order."""
+    """流水:The entries themselves, in (time, id) order."""
     store = env.office.store
     start = clock.parse_day(since, "--since") if since else at[:10]
     lines = [line for day in store.days(after=dates.prev_day(start)) for line in store.read_day(day)]
@@ -154,7 +155,10 @@ def log(env, at, since, kind):
     if env.fmt == "json":
         env.emit(rows)
     else:
-        shown = [{"at": r["at"][5:16], "kind": r["kind"] + (" (作废)" if r.get("void") else ""),
+        from rotactl.words import value_word
+
+        void = " (作废)" if env.zh else " (void)"
+        shown = [{"at": r["at"][5:16], "kind": value_word("kind", r["kind"], env.zh) + (void if r.get("void") else ""),
                   "staff": r.get("receiver") or r.get("staff", ""),
                   "detail": " ".join(f"{k}={v}" for k, v in r.items()
                                      if k not in ("id", "at", "kind", "actor", "staff", "receiver", "void"))}

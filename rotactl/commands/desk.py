@@ -17,7 +17,7 @@ from rotactl.errors import DomainError, UsageError
 @click.argument("sids", metavar="ID...", nargs=-1, required=True)
 @writes
 def check_in(act, sids):
-    """Staff arrive, in the order given; they join today's order (ORD-*)."""
+    """签到:Staff arrive, in the order given; they join today's order (ORD-*)."""
     for sid in sids:
         act.staff(sid)
     already = [s for s in sids if act.day.person(s).checked_in]
@@ -41,7 +41,7 @@ def _presence(act, sid: str, kind: str, refusal, **fields):
 @click.argument("sid", metavar="ID")
 @writes
 def check_out(act, sid):
-    """Leave for the day."""
+    """离场:Leave for the day."""
     return _presence(act, sid, "check-out", lambda p: None if p.checked_in else f"{sid} is not checked in")
 
 
@@ -51,7 +51,7 @@ def check_out(act, sid):
               help="official: approved company business (make-up); personal: forfeit.")
 @writes
 def away(act, sid, reason):
-    """Leave the desk (ROT-OFFICIAL / ROT-ABSENT when the turn comes)."""
+    """离开接待台:Leave the desk (ROT-OFFICIAL / ROT-ABSENT when the turn comes)."""
     def refusal(person):
         if not person.checked_in:
             return f"{sid} is not checked in"
@@ -63,7 +63,7 @@ def away(act, sid, reason):
 @click.argument("sid", metavar="ID")
 @writes
 def back(act, sid):
-    """Return to the desk."""
+    """回到接待台:Return to the desk."""
     return _presence(act, sid, "back", lambda p: None if p.away else f"{sid} is not away")
 
 
@@ -71,7 +71,7 @@ def back(act, sid):
 @click.argument("sid", metavar="ID")
 @writes
 def done(act, sid):
-    """Finish the current reception."""
+    """接待完毕:Finish the current reception."""
     return _presence(act, sid, "done", lambda p: None if p.receiving else f"{sid} is not receiving anyone")
 
 
@@ -80,7 +80,7 @@ def done(act, sid):
 @QUEUE_OPTION
 @writes
 def pass_(act, sid, queue):
-    """The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES)."""
+    """让号:The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES)."""
     act.staff(sid, rotation=True)
     entry = act.new_from(pass_turn(act.day, sid, queue, act.at, act.actor))
     return [entry], {"staff": sid, "queue": queue, "rule": rules.ROT_PASS, "skipped": skips_view(entry.skipped),
@@ -93,7 +93,7 @@ def pass_(act, sid, queue):
 @click.option("--reason", required=True, help="Why: 开盘日, 解筹日, 看楼团 …")
 @writes
 def free_day(act, date, reason):
-    """Manager: day D is free reception (ROT-FREE): not counted, the order untouched."""
+    """自由接待日:Manager: day D is free reception (ROT-FREE): not counted, the order untouched."""
     from rotactl import clock
 
     act.manager()
@@ -110,7 +110,7 @@ def free_day(act, date, reason):
 @click.argument("sid", metavar="ID")
 @writes
 def duty(act, sid):
-    """The day's duty person for phone leads (`[calls] mode = "duty"`)."""
+    """当日来电值班:The day's duty person for phone leads (`[calls] mode = "duty"`)."""
     act.staff(sid, rotation=True)
     entry = act.new(Duty, staff=sid)
     return [entry], {"entry": entry.id, "duty": sid, "day": act.at[:10], "calls_mode": act.policy.calls.mode}
@@ -120,7 +120,7 @@ def duty(act, sid):
 @QUEUE_OPTION
 @reads
 def next_(env, at, queue):
-    """Who is next-up and the order behind them (read-only)."""
+    """轮到谁:Who is next-up and the order behind them (read-only)."""
     day = env.office.day(at)
     view = next_view(day, queue, at)
     if env.fmt == "json":
@@ -134,4 +134,5 @@ def next_(env, at, queue):
                     else f" · outside opening hours {hours}: duty rule ROT-DUTY, not counted")
         free = (" · 自由接待日 ROT-FREE" if env.zh else " · free day ROT-FREE") if day.free else ""
         env.emit(view["order"], ["staff", "status", "owed"],
-                 title=f"{queue} · round {view['round']} · next: {view['next'] or '-'}{duty}{free}")
+                 title=(f"{'来访' if queue == 'visit' else '来电'} · 第 {view['round']} 轮 · 下一位: "
+                        if env.zh else f"{queue} · round {view['round']} · next: ") + f"{view['next'] or '-'}{duty}{free}")

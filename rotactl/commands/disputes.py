@@ -22,7 +22,7 @@ def all_disputes(office, at: str, carry) -> list[dict]:
 @click.option("--all", "show_all", is_flag=True, help="Ruled disputes too.")
 @reads
 def disputes_(env, at, show_all):
-    """The collisions the facts show, each with a stable id, claimants, proposed split and rule."""
+    """撞单争议:The collisions the facts show, each with a stable id, claimants, proposed split and rule."""
     found = all_disputes(env.office, at, env.office.carry_before(at[:10]))
     rows = [dispute_view(env, d) for d in found if show_all or d["status"] != "ruled"]
     if env.fmt == "json":
@@ -57,7 +57,7 @@ def parse_awards(awards: tuple[str, ...]) -> dict[str, int]:
 @click.option("--house", is_flag=True, help="All to the house account (公佣, SPL-HOUSE).")
 @click.option("--reason", required=True)
 def resolve_dispute(dispute_ref, awards, house, reason):
-    """A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."""
+    """经理终裁:A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."""
     if bool(awards) == house:
         raise UsageError("give either --award PARTY=PCT (repeatable) or --house")
     reason = nonempty(reason, "--reason")

@@ -17,7 +17,7 @@ from rotactl.errors import DomainError, LedgerError, UsageError
 
 @click.group("policy")
 def policy():
-    """The office's policy: show it, or change one knob (manager, recorded)."""
+    """制度设置:The office's policy: show it, or change one knob (manager, recorded)."""
 
 
 @policy.command("show")
@@ -41,10 +41,10 @@ def show(env, at):
         return
     env.emit([{**k, "value": policy_mod.toml_value(k["value"]), "default": policy_mod.toml_value(k["default"]),
                "changed": "*" if k["changed"] else ""} for k in knobs],
-             ["key", "value", "default", "changed", "rule"], title=f"rotactl.toml · 版本 {version}")
+             ["key", "value", "default", "changed", "rule"], title=f"rotactl.toml · {'版本' if env.zh else 'version'} {version}")
     if history and env.fmt == "table":
         click.echo()
-        env.emit(history, ["at", "by", "key", "before", "value", "version", "reason"], title="设置变更 policy set")
+        env.emit(history, ["at", "by", "key", "before", "value", "version", "reason"], title="设置变更" if env.zh else "policy set")
 
 
 @policy.command("set")

@@ -27,7 +27,7 @@ CUSTOMER_KINDS = ("customer", "vendor", "press", "peer", "survey")
 @click.option("--absent", multiple=True, metavar="ID", help="A next-up the desk could not find (forfeit).")
 @click.option("--to", metavar="ID", help="Manager override: give the lead to this person.")
 def register(name, family_of, relation, **options):
-    """Record a lead and decide who receives it, with the rule that decided."""
+    """来客登记并分配接待:Record a lead and decide who receives it, with the rule that decided."""
     if bool(family_of) != bool(relation):
         raise UsageError("--family-of and --relation go together")
     return _register(name=nonempty(name, "--name"), family_of=family_of, relation=relation, **options)
@@ -67,7 +67,7 @@ def _register(act, name, phone, queue, designated, referred_by, family_of, relat
 @click.option("--to", "taker", metavar="ID", required=True)
 @writes
 def handover(act, ref, taker):
-    """The receiver recognised a colleague's customer and hands over (ATT-RECOGNISED)."""
+    """认出同事客户并交还:The receiver recognised a colleague's customer and hands over (ATT-RECOGNISED)."""
     act.staff(taker)
     by_id = ref.startswith("e") and ref in act.day.receptions
     reception = desk.find_reception(act.day, ref=ref if by_id else "", phone="" if by_id else act.env.phone(ref))

@@ -49,13 +49,18 @@ def gather(office, period: str, date: str, at: str) -> list[dict]:
               help="Write an Excel/WPS workbook (one sheet per block) instead of printing.")
 @reads
 def report(env, at, period, date, sheet, output):
-    """Per-person turns, make-ups, forfeits, passes, receptions, calls, deals, fines."""
+    """报表:Per-person turns, make-ups, forfeits, passes, receptions, calls, deals, fines."""
     rows = gather(env.office, period, clock.parse_day(date) if date else at[:10], at)
     for row in rows:
         for share in row["shares"]:
             share["customer"] = env.mask(share["customer"])
     shares = [share for row in rows for share in row["shares"]]
     title = "业绩分成" if env.zh else "credited shares"
+    if env.fmt != "json":
+        from rotactl.words import penalty_text
+
+        for row in rows:
+            row["penalties"] = [penalty_text(p, env.zh) for p in row["penalties"]]
     if output is not None:
         if output.suffix.lower() != ".xlsx":
             raise UsageError(f"--output {output.name}: a workbook's name ends in .xlsx")

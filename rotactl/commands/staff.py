@@ -12,7 +12,7 @@ from rotactl.errors import DomainError, UsageError
 
 @click.group()
 def staff():
-    """The roster: add, list, leave, suspend, penalize, fine."""
+    """人员名册:The roster: add, list, leave, suspend, penalize, fine."""
 
 
 @staff.command("fine")
