@@ -111,7 +111,10 @@ class RotactlGroup(click.Group):
                 click.echo(line, err=True)
             ctx.exit(3)
         except RotactlError as exc:
-            click.echo(f"error: {_without_phones(str(exc))}", err=True)
+            from rotactl.messages import translate
+
+            zh = _speaks_chinese(ctx)
+            click.echo(("错误:" if zh else "error: ") + _without_phones(translate(str(exc), zh)), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)
@@ -128,6 +131,17 @@ class RotactlGroup(click.Group):
 
 
 _PHONE_RUN = re.compile(r"(?<![\w*])\d{11,}(?![\w*])")
+
+
+def _speaks_chinese(ctx) -> bool:
+    """The language of a refusal: --lang, else the office's, else Chinese (every preset's)."""
+    env = ctx.obj
+    if env is None or env.lang:
+        return env is None or env.lang == "zh"
+    try:
+        return env.zh
+    except RotactlError:
+        return True
 
 
 def _without_phones(message: str) -> str:

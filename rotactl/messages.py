@@ -1,0 +1,102 @@
+"""Refusals in the office's language. The code raises its refusals in English (the one spelling the
+tests and the log of a bug report share); when the output language is Chinese, the CLI prints them
+through this catalogue: each English message, as a pattern, with its Chinese wording. A message the
+catalogue does not know is printed as raised."""
+from __future__ import annotations
+
+import re
+
+_C = r"(.+?)"
+CATALOGUE: list[tuple[str, str]] = [
+    # the office and its files
+    (r"(.+) is not a rotactl office \(no rotactl\.toml\); create one with `rotactl init DIR`",
+     r"\1 不是 rotactl 售楼处目录(没有 rotactl.toml);用 `rotactl init DIR` 新建"),
+    (r"(.+) already holds an office \(rotactl\.toml exists\)", r"\1 已经是一个售楼处目录(已有 rotactl.toml)"),
+    (r"unknown preset '(.+)' \(one of (.+)\)", r"没有预设 '\1'(可选:\2)"),
+    (r"git init failed \((.+)\); use --no-git to skip it", r"git init 失败(\1);可用 --no-git 跳过"),
+    (r"(\S+) is closed \(rollover sealed it through (\S+)\); record a correction as a new entry today instead",
+     r"\1 已日结(封存至 \2);请在今天记一条更正记录"),
+    (r"(\S+) is not over yet \(it is (.+)\)", r"\1 还没有结束(现在是 \2)"),
+    (r"(.+) is before (\S+) (\S+) at (.+), a turn decided since: a back-dated (\S+) would change it; record it at "
+     r"(.+) or later", r"\1 早于 \4 的 \2 \3(之后已决定过轮次):补记的 \5 会改变它;请记在 \6 或之后"),
+    (r"git is busy \((.+)\): nothing was written; if no git command is running, it was left by one that was "
+     r"interrupted: remove (.+) and try again",
+     r"git 正忙(\1 存在):什么也没有写;若没有 git 命令在运行,它是被中断的命令留下的:删除 \2 后重试"),
+    (r"the entry is written but git could not (stage|commit) it(.*); do not repeat the command: the next command "
+     r"commits it", r"记录已写入,但 git 未能提交\2;请勿重复该命令:下一条命令会提交它"),
+    # who acts
+    (r"only a manager may do this; '(.+)' is not a manager on the roster \(--as\)",
+     r"只有经理可以这样做;'\1' 不是名册上的经理(--as)"),
+    (r"'(.+)' is not on the roster nor a desk account \((.+)\); say who you are with --as",
+     r"'\1' 不在名册上,也不是前台账号(\2);请用 --as 说明你是谁"),
+    (r"'(.+)' has left and may no longer record entries \(--as\)", r"'\1' 已离职,不能再记录(--as)"),
+    (r"nobody is on the roster at (.+?): add staff first.*", r"\1 时名册上还没有人:请先 staff add(或检查 --at)"),
+    (r"unknown staff '(.+)': nobody is on the roster at (.+?) .*", r"没有人员 '\1':\2 时名册上还没有人(--at 是否早于第一次 staff add?)"),
+    (r"unknown staff '(.+)'", r"没有人员 '\1'"),
+    (r"(\S+) has left", r"\1 已离职"),
+    (r"(\S+) is not in the rotation \((.+)\)", r"\1 不在轮排中(\2)"),
+    (r"staff '(.+)' already exists \((.+)\)", r"人员 '\1' 已存在(\2)"),
+    (r"staff id '(.+)' may not contain spaces or any of .*", r"人员编号 '\1' 不能含空格或 : | , ; = \\"),
+    # the desk
+    (r"already checked in: (.+)", r"已签到:\1"),
+    (r"the same person is named twice", r"同一人写了两次"),
+    (r"(\S+) is not checked in", r"\1 没有签到"),
+    (r"(\S+) is already away \((.+)\)", r"\1 已经离开接待台(\2)"),
+    (r"(\S+) is not away", r"\1 没有离开接待台"),
+    (r"(\S+) is not receiving anyone", r"\1 没有在接待"),
+    (r"only the next-up can pass; the next-up is (.+)", r"只有轮到的人可以让号;现在轮到 \1"),
+    (r"nobody can take the lead \((.*)\); a manager may assign one with --to", r"没有人可以接待(\1);经理可用 --to 指定"),
+    (r"nobody can take the lead \((.*)\)", r"没有人可以接待(\1)"),
+    (r"(\S+) is over; a free day is declared on it or before it", r"\1 已过;自由接待日要在当天或之前宣布"),
+    (r"(\S+) is already a free day", r"\1 已是自由接待日"),
+    (r"no reception of (.+) today", r"今天没有 \1 的接待"),
+    (r"that reception is over; hand over only during it", r"该接待已结束;只能在接待中交还"),
+    (r"(\S+) is already receiving that customer", r"\1 已在接待这位客户"),
+    (r"the reception began at (\S+), more than (\d+) minutes ago: too late to hand back \(ATT-RECOGNISED\); (\S+) "
+     r"keeps the customer and the dispute rules apply",
+     r"接待从 \1 开始,已超过 \2 分钟:不能再交还(ATT-RECOGNISED);客户留给 \3,按撞单规则处理"),
+    # customers, deals, disputes
+    (r"no customer with phone (.+) is registered", r"没有登记过电话为 \1 的客户"),
+    (r"a customer cannot be linked to themselves", r"客户不能与自己关联"),
+    (r"--family-of and --relation go together", r"--family-of 与 --relation 须同时给出"),
+    (r"'(.+)' is neither a salesperson on the roster nor an agency that reported",
+     r"'\1' 既不是名册上的销售,也不是报备过的分销公司"),
+    (r"duplicate deal: this customer's (\S+) of unit (.+) is already recorded as (\S+) at (.+); to correct it, "
+     r"void that entry and record a new one", r"重复成交:该客户 \2 的 \1 已记录为 \3(\4);如需更正,请作废那条记录后重新登记"),
+    (r"dispute (\S+) was already ruled by (\S+) on (.+); a ruling is final \(DSP-FINAL\)",
+     r"争议 \1 已由 \2 于 \3 裁决;裁决为终局(DSP-FINAL)"),
+    (r"'(.+)' is not a party to (\S+) \((.*)\)", r"'\1' 不是争议 \2 的当事方(\3)"),
+    (r"no dispute (\S+) \(see `rotactl disputes --all`\)", r"没有争议 \1(见 `rotactl disputes --all`)"),
+    (r"give either --award PARTY=PCT \(repeatable\) or --house", r"请给出 --award 当事方=百分比(可重复)或 --house"),
+    (r"the awards sum to (\d+), not 100", r"裁决比例合计为 \1,不是 100"),
+    (r"--award (.+): expected PARTY=PCT, e\.g\. a=60", r"--award \1:应为 当事方=百分比,例如 a=60"),
+    (r"--award names (.+) twice", r"--award 两次给出 \1"),
+    (r"(.+) must be a non-negative number of yuan with at most 2 decimals.*, not (.+)",
+     r"\1 须为不带分隔符的非负元数,最多两位小数(例如 1280000 或 2345678.90),而不是 \2"),
+    (r"(.+) must not be empty", r"\1 不能为空"),
+    # policy
+    (r"(\S+) is already (.+)", r"\1 已经是 \2"),
+    (r"(\S+): unknown policy key '(.+)' .*", r"\1:没有设置项 '\2'(格式 SECTION.KEY,见 `rotactl policy show`)"),
+    # dates and phones
+    (r"(\S+) '(.+)': expected \"YYYY-MM-DD HH:MM\"", r"\1 '\2':应为 \"YYYY-MM-DD HH:MM\""),
+    (r"(\S+) '(.+)': no such date or time", r"\1 '\2':没有这个日期或时间"),
+    (r"(\S+) '(.+)': expected YYYY-MM-DD", r"\1 '\2':应为 YYYY-MM-DD"),
+    (r"(.+): the phone number is empty", r"\1:电话号码为空"),
+    (r"(.+): '(.+)' is not a valid phone number for region (\S+)", r"\1:'\2' 不是 \3 的有效电话号码"),
+    (r"(.+): '(.+)' is not a phone number.*", r"\1:'\2' 不是电话号码"),
+    (r"(.+): not a phone number \(no digits\)", r"\1:不是电话号码(没有数字)"),
+    (r"this office signs manager entries .*", r"本售楼处的经理记录需签名:请把 ROTACTL_SIGNING_KEY 设为你的 SSH 密钥文件"),
+    (r"interrupted", r"已中断"),
+]
+_COMPILED = [(re.compile(pattern, re.S), chinese) for pattern, chinese in CATALOGUE]
+
+
+def translate(message: str, zh: bool) -> str:
+    """The refusal in the output's language (unknown messages as they are)."""
+    if not zh:
+        return message
+    for pattern, chinese in _COMPILED:
+        match = pattern.fullmatch(message)
+        if match:
+            return match.expand(chinese)
+    return message
