@@ -6,10 +6,8 @@ for usage, 3 for an unsound ledger (one `FILE:LINE: message` line each).
 """
 from __future__ import annotations
 
-import errno
 import importlib
 import os
-import re
 import sys
 
 import click
@@ -17,6 +15,8 @@ import click
 from rotactl.commands._shell import Env
 from rotactl.errors import LedgerError, RotactlError
 from rotactl.argv import global_options_first
+from rotactl.messages import os_problem as _os_problem, speaks_chinese as _speaks_chinese
+from rotactl.messages import translate, without_phones as _without_phones
 from rotactl.textcheck import check_params
 
 CLOSED_PIPE = 141   # 128 + SIGPIPE: what a shell reports for any tool whose reader went away
@@ -111,8 +111,6 @@ class RotactlGroup(click.Group):
                 click.echo(line, err=True)
             ctx.exit(3)
         except RotactlError as exc:
-            from rotactl.messages import translate
-
             zh = _speaks_chinese(ctx)
             click.echo(("错误:" if zh else "error: ") + _without_phones(translate(str(exc), zh)), err=True)
             ctx.exit(exc.exit_code)
@@ -128,34 +126,6 @@ class RotactlGroup(click.Group):
         except Exception as exc:  # a bug: still one line, never a traceback for a user
             click.echo(f"error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
             ctx.exit(1)
-
-
-_PHONE_RUN = re.compile(r"(?<![\w*])\d{11,}(?![\w*])")
-
-
-def _speaks_chinese(ctx) -> bool:
-    """The language of a refusal: --lang, else the office's, else Chinese (every preset's)."""
-    env = ctx.obj
-    if env is None or env.lang:
-        return env is None or env.lang == "zh"
-    try:
-        return env.zh
-    except RotactlError:
-        return True
-
-
-def _without_phones(message: str) -> str:
-    """A refusal never echoes a full phone number (SPEC §4: masked everywhere), even one typed where
-    an entry or dispute id was expected: a run of 11+ digits shows as its mask, 139****0001."""
-    return _PHONE_RUN.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], message)
-
-
-def _os_problem(exc: OSError) -> str:
-    where = f"{exc.filename}: " if exc.filename else ""
-    text = f"{where}{exc.strerror or exc}"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        text += " (this user may not write there: a read-only office answers reading commands only)"
-    return text
 
 
 def _silence_stdout() -> None:

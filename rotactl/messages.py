@@ -4,7 +4,11 @@ through this catalogue: each English message, as a pattern, with its Chinese wor
 catalogue does not know is printed as raised."""
 from __future__ import annotations
 
+import errno
+import os
 import re
+
+from rotactl.errors import RotactlError
 
 _C = r"(.+?)"
 CATALOGUE: list[tuple[str, str]] = [
@@ -100,3 +104,33 @@ def translate(message: str, zh: bool) -> str:
         if match:
             return match.expand(chinese)
     return message
+
+
+_PHONE_RUN = re.compile(r"(?<![\w*])\d{11,}(?![\w*])")
+
+
+def speaks_chinese(ctx) -> bool:
+    """The language of a refusal: --lang, else the office's, else Chinese (every preset's)."""
+    env = ctx.obj
+    if env is None:                          # refused before the global options were read
+        return os.environ.get("ROTACTL_LANG", "zh") != "en"
+    if env.lang:
+        return env.lang == "zh"
+    try:
+        return env.zh
+    except RotactlError:
+        return True
+
+
+def without_phones(message: str) -> str:
+    """A refusal never echoes a full phone number (SPEC §4: masked everywhere), even one typed where
+    an entry or dispute id was expected: a run of 11+ digits shows as its mask, 139****0001."""
+    return _PHONE_RUN.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], message)
+
+
+def os_problem(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    text = f"{where}{exc.strerror or exc}"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        text += " (this user may not write there: a read-only office answers reading commands only)"
+    return text

@@ -22,7 +22,9 @@ from numbers import Number
 
 from rotactl.core.deals import Rate
 
-from rotactl.words import HEADINGS, heading, pair_key, value_word, yes_no  # noqa: F401 (HEADINGS: sheets)
+from rotactl.words import heading, pair_key, value_word, yes_no
+
+_MOMENT = re.compile(r"\d{4}-(\d{2}-\d{2} \d{2}:\d{2})(:\d{2})?")
 
 
 def number_text(value: Decimal) -> str:
@@ -46,6 +48,15 @@ def _table_number(value: Decimal) -> str:
 
 def _text(value) -> str:
     return _table_number(value) if isinstance(value, Decimal) else str(value)
+
+
+def _shown(value, zh: bool = True) -> str:
+    """A table's or view's cell: `_cell`, with a moment shown the way the floor writes it (11-02 09:05)."""
+    if isinstance(value, str):
+        match = _MOMENT.fullmatch(value)
+        if match:
+            return match.group(1)
+    return _cell(value, zh)
 
 
 def _cell(value, zh: bool = True) -> str:
@@ -89,7 +100,7 @@ def table(rows: list[dict], columns: list[str] | None = None, zh: bool = True) -
     # numeric columns stay right-aligned
     align = ["right" if all(r.get(c) is None or _numeric(r.get(c)) for r in rows)
              and any(_numeric(r.get(c)) for r in rows) else "left" for c in columns]
-    return tabulate([[_cell(value_word(c, r.get(c), zh), zh) for c in columns] for r in rows], headers=headers,
+    return tabulate([[_shown(value_word(c, r.get(c), zh), zh) for c in columns] for r in rows], headers=headers,
                     disable_numparse=True, colalign=align)
 
 
@@ -100,7 +111,7 @@ def _numeric(value) -> bool:
 def pairs(data: dict, zh: bool = True) -> str:
     from tabulate import tabulate
 
-    return tabulate([[pair_key(k, zh), _cell(value_word(k, v, zh), zh)] for k, v in data.items()], tablefmt="plain",
+    return tabulate([[pair_key(k, zh), _shown(value_word(k, v, zh), zh)] for k, v in data.items()], tablefmt="plain",
                     disable_numparse=True)
 
 

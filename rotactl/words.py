@@ -41,6 +41,11 @@ VALUES = {
     "role": {"sales": "销售", "secretary": "秘书", "manager": "经理"},
     "stage": {"deposit": "下定", "contract": "签约", "handover": "交房", "refund": "退订"},
     "queue": {"visit": "来访", "call": "来电"},
+    "reason": {"official": "公事", "personal": "私事"},
+    "outcome": {"make-up": "补接", "forfeit": "轮空", "consumed": "已用", "excluded": "排除"},
+    "ckind": {"vendor": "推销", "press": "媒体", "peer": "同行", "survey": "市调"},
+    "turn": {"walk": "轮序", "makeup": "补接"},
+    "relation": {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹"},
     "kind": {"visit": "来访", "call": "来电", "check-in": "签到", "check-out": "离场", "away": "外出", "back": "返回",
              "done": "接待完", "pass": "让号", "handover": "交还", "follow-up": "跟进", "link": "亲属", "deal": "成交",
              "claim": "异议", "report-in": "报备", "reassign": "改派", "ruling": "裁决", "fine": "罚款",
@@ -66,6 +71,31 @@ def penalty_text(text: str, zh: bool) -> str:
     for pattern, english in _PENALTIES:
         text = re.sub(pattern, english, text)
     return text
+
+
+# the fields of a ledger line, as `log` shows them
+LOG_KEYS = PAIR_KEYS | {
+    "phone": "电话", "claim": "归属", "designated": "指名", "family_of": "亲属", "ckind": "来客类型", "turn": "方式",
+    "referred_by": "介绍人", "absent": "未到", "takeover": "改归属", "mask": "报备号码", "other": "另一方",
+    "ref": "引用", "house": "公佣", "penalty": "处罚", "days": "天数", "until": "至", "party": "人数",
+    "queue": "队列", "key": "设置项", "sig": "签名", "generation": "代",
+}
+_FLAGS = ("counted", "free", "trainee", "takeover", "house")
+
+
+def detail_key(key: str, zh: bool) -> str:
+    return LOG_KEYS.get(key, key) if zh else key
+
+
+def detail_value(key: str, value, zh: bool):
+    if not zh or not isinstance(value, str):
+        return value
+    if key in _FLAGS and value in ("0", "1"):
+        return "是" if value == "1" else "否"
+    if key == "skipped":
+        return "|".join(":".join((s, VALUES["outcome"].get(o, o), r)) for s, o, r in
+                        (part.split(":") for part in value.split("|") if part.count(":") == 2))
+    return VALUES.get(key, {}).get(value, value)
 
 
 def heading(column: str, zh: bool) -> str:

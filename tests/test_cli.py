@@ -137,7 +137,7 @@ def test_docs_list_every_key():
 
 def test_table_output_aligns_chinese(floor):
     floor.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:10")
-    text = floor.ok("report", "day", at="2026-11-02 10:00", fmt="table")
+    text = floor.ok("report", "day", "--lang", "zh", at="2026-11-02 10:00", fmt="table")
     from wcwidth import wcswidth
 
     import re

@@ -59,26 +59,26 @@ def test_version_short_and_long():
 def test_claimants_show_a_dash_for_missing_values(tmp_path):
     office = open_floor(tmp_path)
     office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")
-    shown = office.ok("claim", "13900000001", "--by", "b", at="2026-11-02 09:30", fmt="table")
+    shown = office.ok("claim", "13900000001", "--by", "b", "--lang", "zh", at="2026-11-02 09:30", fmt="table")
     assert "None" not in shown and "a:归属人:-" in shown
 
 
 def test_rollover_twice_says_there_is_nothing_to_close(tmp_path):
     office = open_floor(tmp_path)
     office.ok("rollover", at="2026-11-03 01:00")
-    again = office.ok("rollover", at="2026-11-03 02:00", fmt="table")
+    again = office.ok("rollover", "--lang", "zh", at="2026-11-03 02:00", fmt="table")
     assert again == "没有要关闭的日期:已封存至 2026-11-02"
 
 
 def test_next_after_closing_time_names_the_duty_rule(tmp_path):
     office = open_floor(tmp_path)
-    title = office.ok("next", at="2026-11-02 18:30", fmt="table").splitlines()[0]
+    title = office.ok("next", "--lang", "zh", at="2026-11-02 18:30", fmt="table").splitlines()[0]
     assert "下一位: a" in title and "ROT-DUTY" in title and "17:30" in title
 
 
 def test_log_says_which_day_and_how_to_see_others(tmp_path):
     office = open_floor(tmp_path)
-    shown = office.ok("log", at="2026-11-03 09:00", fmt="table")
+    shown = office.ok("log", "--lang", "zh", at="2026-11-03 09:00", fmt="table")
     assert shown.splitlines()[0] == "2026-11-03 起的记录 · 其他日期: --since YYYY-MM-DD"
 
 
@@ -95,7 +95,8 @@ def test_report_output_xlsx_is_a_real_workbook(tmp_path):
 
     office = payroll_office(tmp_path)
     path = tmp_path / "十一月.xlsx"
-    office.ok("report", "month", "--date", "2026-11-02", "--output", str(path), at="2026-11-30 18:00", fmt="table")
+    office.ok("report", "month", "--date", "2026-11-02", "--output", str(path), "--lang", "zh", at="2026-11-30 18:00",
+              fmt="table")
     book = load_workbook(path)
     assert book.sheetnames == ["人员", "业绩分成"]
     people, shares = book["人员"], book["业绩分成"]

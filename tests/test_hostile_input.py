@@ -29,7 +29,7 @@ FORMULA = ("=", "+", "-", "@")
 
 
 def run(*args, cwd=None, prefix=(), stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTACTL_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTACTL_")} | {"ROTACTL_LANG": "en"}
     return subprocess.run([*prefix, ROTACTL, *args], stdout=stdout, stderr=subprocess.PIPE, cwd=cwd, env=env)
 
 

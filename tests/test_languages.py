@@ -82,3 +82,28 @@ def test_penalties_read_in_the_outputs_language(busy_office):
     zh = busy_office.ok("report", "day", "--date", "2026-11-02", "--lang", "zh", at="2026-11-02 18:00", fmt="table")
     assert "suspended 2 days" in en and "停牌" not in en
     assert "停牌 2 天" in zh and "suspended" not in zh
+
+
+REFUSALS = [
+    (("staff", "add", "x", "--name", "某人"), "desk", "只有经理可以这样做"),
+    (("check-in", "zz"), "m", "没有人员 'zz'"),
+    (("done", "b"), "m", "b 没有在接待"),
+    (("pass", "c"), "m", "只有轮到的人可以让号"),
+    (("resolve-dispute", "D-0000000000", "--house", "--reason", "x"), "m", "没有争议 D-0000000000"),
+    (("deal", "13900000009", "--by", "a", "--stage", "deposit"), "m", "没有登记过电话为 139****0009 的客户"),
+    (("register", "--name", "x", "--phone", "12"), "m", "不是"),
+    (("free-day", "--date", "2026-11-01", "--reason", "x"), "m", "已过"),
+    (("policy", "set", "calls.mode", "rotation"), "m", "已经是"),
+    (("register", "--name", "x", "--family-of", "13900000001"), "m", "--family-of 与 --relation 须同时给出"),
+]
+
+
+@pytest.mark.parametrize("args,actor,words", REFUSALS, ids=lambda x: x if isinstance(x, str) else " ".join(x))
+def test_a_refusal_speaks_the_offices_language(tmp_path, args, actor, words):
+    office = open_floor(tmp_path)
+    office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 08:50")
+    zh = office.run(*args, "--lang", "zh", at="2026-11-02 09:00", actor=actor)
+    assert zh.exit_code in (1, 2) and zh.stderr.startswith("错误:") and words in zh.stderr, zh.stderr
+    en = office.run(*args, "--lang", "en", at="2026-11-02 09:00", actor=actor)
+    assert en.exit_code == zh.exit_code and en.stderr.startswith("error: ") and not CJK.search(
+        en.stderr.replace("某人", "")), en.stderr

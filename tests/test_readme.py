@@ -19,6 +19,7 @@ def test_the_readme_walkthrough_runs_with_sh_e(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("ROTACTL_DIR", "ROTACTL_USER")}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["TMPDIR"] = str(tmp_path)
+    env["ROTACTL_LANG"] = "zh"                  # the floor's language, as every preset sets it
     env.setdefault("GIT_AUTHOR_NAME", "walkthrough")
     result = subprocess.run(["sh", "-e", "-c", walkthrough()], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=300)

@@ -21,7 +21,7 @@ def test_spl_owner_commission_in_report_month_and_the_payroll_sheet(tmp_path):
     assert (Decimal(str(rows["a"]["commission_base"])), Decimal(str(rows["a"]["commission"]))) == (
         Decimal("370000"), Decimal("925"))
     assert rows["a"]["deals"] == 2                       # a handover is not another sale
-    table = office.ok("report", "month", "--date", "2026-11-02", at="2026-11-30 18:00", fmt="table")
+    table = office.ok("report", "month", "--date", "2026-11-02", "--lang", "zh", at="2026-11-30 18:00", fmt="table")
     assert "提佣基数" in table and "佣金" in table and "370,000" in table and "925" in table
 
 

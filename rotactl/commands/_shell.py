@@ -31,7 +31,8 @@ class Env:
 
     def __init__(self, directory, at, actor, fmt, reveal, bom=False, lang=None):
         self.directory = Path(directory or os.environ.get("ROTACTL_DIR") or find_office(Path.cwd()) or "ledgers")
-        self._at, self.fmt, self.reveal, self.lang = at, fmt, reveal, lang
+        self._at, self.fmt, self.reveal = at, fmt, reveal
+        self.lang = lang or os.environ.get("ROTACTL_LANG") or None     # else the office's language
         self.bom = bom or _stdout_is_a_file()   # Excel/WPS on Chinese Windows read BOM-less UTF-8 as GBK
         self.actor = actor or os.environ.get("ROTACTL_USER") or _os_user()
         self._office = None

@@ -155,12 +155,12 @@ def log(env, at, since, kind):
     if env.fmt == "json":
         env.emit(rows)
     else:
-        from rotactl.words import value_word
+        from rotactl.words import detail_key, detail_value, value_word
 
         void = " (作废)" if env.zh else " (void)"
         shown = [{"at": r["at"][5:16], "kind": value_word("kind", r["kind"], env.zh) + (void if r.get("void") else ""),
                   "staff": r.get("receiver") or r.get("staff", ""),
-                  "detail": " ".join(f"{k}={v}" for k, v in r.items()
+                  "detail": " ".join(f"{detail_key(k, env.zh)}={detail_value(k, v, env.zh)}" for k, v in r.items()
                                      if k not in ("id", "at", "kind", "actor", "staff", "receiver", "void"))}
                  for r in rows]
         zh = env.zh
