@@ -142,7 +142,7 @@ def _silence_stdout() -> None:
 @click.group(cls=RotactlGroup, context_settings={"help_option_names": ["-h", "--help"]},
              epilog="Global options may also follow the command (rotactl staff leave han --as zhou).")
 @click.option("-C", "--dir", "directory", metavar="PATH",
-              help="The office directory ($ROTACTL_DIR, else ./ledgers).")
+              help="The office directory ($ROTACTL_DIR, else the nearest folder up holding rotactl.toml, else ./ledgers).")
 @click.option("--at", metavar='"YYYY-MM-DD HH:MM"', help="Event time to record or evaluate at (default: now).")
 @click.option("--as", "actor", metavar="ACTOR", help="Who is operating ($ROTACTL_USER, else the OS user).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
@@ -152,7 +152,7 @@ def _silence_stdout() -> None:
 @click.version_option(None, "-V", "--version", package_name="rotactl", prog_name="rotactl")
 @click.pass_context
 def cli(ctx, directory, at, actor, fmt, reveal, lang, bom):
-    """rotactl — who receives the next customer, and whose customer it is."""
+    """rotactl — 轮排与判客:who receives the next customer, and whose customer it is."""
     if at:
         from rotactl import clock
 
