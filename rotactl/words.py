@@ -88,6 +88,11 @@ def detail_key(key: str, zh: bool) -> str:
 
 
 def detail_value(key: str, value, zh: bool):
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):          # money in a table: with separators, as everywhere
+        whole = value == value.to_integral_value()
+        return f"{value:,.0f}" if whole else f"{value:,.2f}"
     if not zh or not isinstance(value, str):
         return value
     if key in _FLAGS and value in ("0", "1"):
