@@ -91,6 +91,29 @@ CATALOGUE: list[tuple[str, str]] = [
     (r"(.+): not a phone number \(no digits\)", r"\1:不是电话号码(没有数字)"),
     (r"this office signs manager entries .*", r"本售楼处的经理记录需签名:请把 ROTACTL_SIGNING_KEY 设为你的 SSH 密钥文件"),
     (r"interrupted", r"已中断"),
+    # corrections
+    (r"no entry (\S+) in the ledger", r"账本中没有记录 \1"),
+    (r"(\S+) is a (\S+): it cannot be voided", r"\1 是一条 \2 记录:不能作废"),
+    (r"(\S+) is already void", r"\1 已作废"),
+    (r"(\S+) is not closed: there is nothing to accept", r"\1 尚未日结:没有可接受的合并记录"),
+    (r"no entries were added to (\S+) or later closed days after they were sealed",
+     r"\1 及之后已日结的日期在封存后没有新增记录"),
+    # the command line
+    (r"(.+): line breaks are not allowed \((.+)\)", r"\1:不能含换行(\2)"),
+    (r"(.+): not valid UTF-8", r"\1:不是有效的 UTF-8 文本"),
+    (r"(.+): NUL characters are not allowed", r"\1:不能含 NUL 字符"),
+    (r"(.+): control characters are not allowed \((.+)\)", r"\1:不能含控制字符(\2)"),
+    (r"(.+): bidirectional control characters are not allowed \((.+)\)", r"\1:不能含双向控制字符(\2)"),
+    (r"say which penalty: --half-rotation", r"请说明处罚方式:--half-rotation"),
+    (r"--manager and --name go together: the first manager's id and name",
+     r"--manager 与 --name 须同时给出:第一位经理的编号和姓名"),
+    (r"--output (.+): a workbook's name ends in \.xlsx", r"--output \1:工作簿文件名须以 .xlsx 结尾"),
+    (r"--ssh-key: (.+)", r"--ssh-key:\1"),
+    (r"(.+) is too large \(at most 15 digits before the point\)", r"\1 太大(整数部分最多 15 位)"),
+    (r"(.+): '(.+)' is neither a phone number nor a masked one .*",
+     r"\1:'\2' 既不是电话号码也不是隐号(前3后4,如 139****0001;或前4后5,如 1390**00001)"),
+    (r"cannot sign the entry: (.+)", r"无法为记录签名:\1"),
+    (r"git (\S+) failed(.*)", r"git \1 失败\2"),
 ]
 _COMPILED = [(re.compile(pattern, re.S), chinese) for pattern, chinese in CATALOGUE]
 

@@ -107,3 +107,15 @@ def test_a_refusal_speaks_the_offices_language(tmp_path, args, actor, words):
     en = office.run(*args, "--lang", "en", at="2026-11-02 09:00", actor=actor)
     assert en.exit_code == zh.exit_code and en.stderr.startswith("error: ") and not CJK.search(
         en.stderr.replace("某人", "")), en.stderr
+
+
+def test_the_catalogue_knows_the_refusals_of_corrections_and_of_the_command_line():
+    from rotactl.messages import translate
+
+    for english in ("no entry e1 in the ledger", "e1 is a void: it cannot be voided", "e1 is already void",
+                    "2026-11-02 is not closed: there is nothing to accept", "--name: line breaks are not allowed (U+000A)",
+                    "--note: control characters are not allowed (U+001B)", "say which penalty: --half-rotation",
+                    "--output a.txt: a workbook's name ends in .xlsx", "git commit failed: no space"):
+        chinese = translate(english, True)
+        assert chinese != english and CJK.search(chinese), english
+        assert translate(english, False) == english
