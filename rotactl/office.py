@@ -13,6 +13,7 @@ from rotactl import clock, policy as policy_mod
 from rotactl.core import attribution, dates, disputes
 from rotactl.core.entries import Entry, links_in
 from rotactl.core.penalties import day_end
+from rotactl.core.phones import mask
 from rotactl.core.replay import RECEPTION_KINDS, backdated, end_day, replay_day
 from rotactl.core.state import Carry, Day
 from rotactl.errors import DomainError
@@ -20,15 +21,53 @@ from rotactl.store import records as codec
 from rotactl.store.files import DAY_END_WRITER, Store, partition
 
 
+PHONE_FIELDS = ("phone", "family_of", "other", "referred_by")   # each may carry FIELD_enc, the number encrypted
+
+
 class Office:
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, legacy: bool = False):
+        from rotactl import keys
+
         self.store = Store(root)
         if not self.store.exists():
             raise DomainError(f"{root} is not a rotactl office (no rotactl.toml); "
                               "create one with `rotactl init DIR`")
+        self.meta = keys.read_office(self.store.root)
+        if self.meta.get("format") != keys.FORMAT and not legacy:
+            raise DomainError(f"{root} is in ledger format {self.meta.get('format', 1)}, with phone numbers in clear "
+                              f"text: convert it with `rotactl migrate {root} NEW-DIR` (docs/ledger-format.md)")
         self.policy = policy_mod.load(self.store.policy_path)
         self._index = None
+        self._keys = None
         self._voided: set[str] | None = None
+
+    # -- phones ------------------------------------------------------------------
+    @property
+    def keys(self):
+        """This clone's key of the office (refused, clearly, when it has none)."""
+        if self._keys is None:
+            from rotactl import keys
+
+            self._keys = keys.load(self.store.root, self.meta)
+        return self._keys
+
+    def reveal(self, identity: str) -> str:
+        """The full number behind a stored identity (needs the encryption key)."""
+        if identity in self.keys.clear:
+            return self.keys.clear[identity]
+        cipher = self.index().cipher(identity)
+        if not cipher:
+            raise DomainError(f"no encrypted number is stored for {mask(identity)}")
+        return self.keys.decrypt(cipher)
+
+    def _encrypt(self, record: dict) -> None:
+        """The typed numbers this entry names, encrypted beside their identities (for `--reveal`)."""
+        if self._keys is None:
+            return
+        for name in PHONE_FIELDS:
+            full = self._keys.clear.get(record.get(name, ""))
+            if full:
+                record[f"{name}_enc"] = self._keys.encrypt(full)
 
     # -- time --------------------------------------------------------------------
     def now(self) -> str:
@@ -226,6 +265,7 @@ class Office:
                                 if x.kind in RECEPTION_KINDS), default=("", ""))[1]
                 record["after"] = last or "-"
                 last = entry.id
+            self._encrypt(record)
             records.append(record)
         if sign and self.policy.office.signed_manager_entries:
             _sign(records)

@@ -85,8 +85,8 @@ def write_office(root, preset, writers):
             rel = partition(record["at"], record["kind"])
             if heads.get(rel):
                 record["prev"] = heads[rel]
-            record["hash"] = heads[rel] = codecs.entry_hash(heads.get(rel, ""), record)
-            files.setdefault(rel, []).append(codecs.codec_for(rel).encode(record))
+            files.setdefault(rel, []).append(codecs.codec_for(rel).seal(heads.get(rel, ""), record))
+            heads[rel] = record["hash"]
     for rel, lines in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

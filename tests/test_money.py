@@ -32,12 +32,10 @@ def floor(office):
 
 def stored_amounts(office):
     """The amounts as the ledger stores them (the notes file's text, not an output format)."""
-    import tomllib
-
     out = []
-    for path in sorted((office.path / "ledger").rglob("*.notes.toml")):
+    for path in sorted((office.path / "ledger").rglob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-            (entry,) = tomllib.loads(line).values()
+            entry = json.loads(line)
             if entry["kind"] == "deal":
                 out.append(entry.get("amount"))
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from rotactl import clock, phones
-from rotactl.core.phones import mask
+from rotactl.core.phones import is_identity, mask
 from rotactl.errors import DomainError, UsageError
 from rotactl.render import emit
 
@@ -54,10 +54,23 @@ class Env:
         return (self.lang or self.office.policy.office.language) == "zh"
 
     def mask(self, phone):
+        """A stored phone as shown: its mask, or with `--reveal` the number (decrypted with the key)."""
+        if self.reveal and phone and is_identity(phone):
+            return mask(self.office.reveal(phone), True)
         return mask(phone, self.reveal)
 
     def phone(self, raw: str) -> str:
-        return phones.normalise(raw, self.office.policy.office.phone_region)
+        """What a person typed, as the ledger stores it (format 2: an identity made with the key)."""
+        return self.office.keys.identity(phones.normalise(raw, self.office.policy.office.phone_region))
+
+    def reported(self, raw: str) -> tuple[str, str]:
+        """A report-in's phone as stored: (identity, "") for a full number, ("", mask key) for a masked one."""
+        full, masked = phones.parse_reported(raw, self.office.policy.office.phone_region)
+        if full:
+            return self.office.keys.identity(full), ""
+        cc, _sep, digits = masked.partition(" ")
+        head, tail = digits.split("*", 1)[0], digits.rsplit("*", 1)[-1]
+        return "", self.office.keys.mask_key(cc, head, tail)
 
     def known(self, raw: str) -> str:
         """A registered customer's stored phone; refused for a phone nobody registered."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from rotactl import clock, phones
+from rotactl import clock
 from rotactl.commands._shell import RELATIONS, nonempty, pass_env, reads, writes
 from rotactl.core import attribution, deals, disputes, rules
 from rotactl.core.entries import Claim, Deal, FollowUp, Link, Reassign, ReportIn
@@ -103,7 +103,7 @@ def report_in(env, agency, agent, name, phone, expect):
     """分销报备:A channel agency pre-registers a customer (报备, ATT-REPORT)."""
     agency, agent, name = nonempty(agency, "--agency"), nonempty(agent, "--agent"), nonempty(name, "--name")
     expected = clock.parse_at(expect, "--expect")
-    full, mask = phones.parse_reported(phone, env.office.policy.office.phone_region)
+    full, mask = env.reported(phone)
     return _report_in(agency=agency, agent=agent, name=name, full=full, mask=mask, expect=expected)
 
 
@@ -113,7 +113,7 @@ def _report_in(act, agency, agent, name, full, mask, expect):
     entry = act.new(ReportIn, agency=agency, agent=agent, name=name, phone=full, mask=mask, expect=expect)
     claims_from, valid_until = attribution.report_window(entry, act.policy)
     return [entry], {"entry": entry.id, "agency": agency, "agent": agent, "name": name,
-                     "customer": env.mask(full) if full else (mask.split(" ", 1)[-1] if env.reveal else env.mask(mask)),
+                     "customer": env.mask(full) if full else env.mask(mask),
                      "expect": expect[:16], "claims_from": claims_from[:16], "valid_until": valid_until,
                      "rule": rules.ATT_REPORT}
 

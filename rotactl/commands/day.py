@@ -29,14 +29,17 @@ _MONEY = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 @click.option("--manager", "manager", metavar="ID", help="Add this first manager to the roster (SPEC §4.1).")
 @click.option("--name", "name", help="The first manager's name (with --manager).")
 @click.option("--ssh-key", "ssh_key", metavar="PUBKEY", help="The first manager's SSH public key (signed entries).")
+@click.option("--match-key", "match_key", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Take the phone matching key from this key file (a group of offices that recognise a "
+                   "customer across projects); the encryption key is always this office's own.")
 @pass_env
-def init(env, directory, preset, office_name, timezone, no_git, manager, name, ssh_key):
+def init(env, directory, preset, office_name, timezone, no_git, manager, name, ssh_key, match_key):
     """新建售楼处目录:Create an office directory with a preset policy."""
     if bool(manager) != bool(name):
         raise UsageError("--manager and --name go together: the first manager's id and name")
     if manager and not STAFF_ID.fullmatch(manager):
         raise UsageError(f"staff id '{manager}' may not contain spaces or any of : | , ; = \\")
-    create_office(directory, preset, office_name, timezone, not no_git)
+    create_office(directory, preset, office_name, timezone, not no_git, match_key)
     if manager:
         from rotactl.commands.staff import public_key
         from rotactl.core.entries import StaffAdd
@@ -60,24 +63,40 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
                    else f"office created in {directory} (preset {preset})")
 
 
-def create_office(root: Path, preset: str, office_name: str | None, timezone: str | None, git: bool) -> None:
+def create_office(root: Path, preset: str, office_name: str | None, timezone: str | None, git: bool,
+                  match_key: str | None = None, policy_text: str | None = None) -> None:
+    """A new office in ledger format 2, and its key (outside the office: `rotactl.keys`)."""
+    import secrets
+
+    from rotactl import keys
+
     if preset not in policy_mod.PRESET_NAMES:
         raise DomainError(f"unknown preset '{preset}' (one of {', '.join(policy_mod.PRESET_NAMES)})")
     if (root / "rotactl.toml").exists():
         raise DomainError(f"{root} already holds an office (rotactl.toml exists)")
-    text = (policy_mod.PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8")
+    text = policy_text or (policy_mod.PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8")
     for key, value in (("name", office_name), ("timezone", timezone)):
         if value:
             quoted = json.dumps(value, ensure_ascii=False)
             text = re.sub(rf'(?m)^{key} = ".*"$', lambda _m: f"{key} = {quoted}", text, count=1)
     policy_mod.parse(text)
+    group = None
+    if match_key:
+        try:
+            group = keys.parse(Path(match_key).read_text(encoding="utf-8"), match_key).match
+        except OSError as exc:
+            raise DomainError(f"--match-key: cannot read {match_key} ({exc.strerror})") from None
+    office_id = secrets.token_hex(6)
+    office_keys = keys.new(office_id, group)
+    keys.save(office_keys)
     root.mkdir(parents=True, exist_ok=True)
+    (root / keys.OFFICE_FILE).write_text(keys.office_text(office_id, office_keys), encoding="utf-8")
     (root / "rotactl.toml").write_text(text, encoding="utf-8")
     (root / "ledger").mkdir(exist_ok=True)
     (root / "checkpoints").mkdir(exist_ok=True)
     (root / ".gitattributes").write_text(
         "# ledger lines are independent records: two clones' appends merge as a union\n"
-        "ledger/**/*.csv merge=union\nledger/**/*.toml merge=union\n", encoding="utf-8")
+        "ledger/**/*.jsonl merge=union\n", encoding="utf-8")
     (root / ".gitignore").write_text("# derived caches, the lock file and this clone's writer id\n.rotactl/\n",
                                      encoding="utf-8")
     if git:
@@ -142,7 +161,8 @@ def log(env, at, since, kind):
     for record in sorted((line.record for line in lines), key=lambda r: (r["at"], r["id"])):
         if kind and record["kind"] != kind:
             continue
-        row = {k: v for k, v in record.items() if k not in ("writer", "prev", "hash", "after")}
+        row = {k: v for k, v in record.items()
+               if k not in ("writer", "prev", "hash", "after") and not k.endswith("_enc")}
         if record["id"] in voided:
             row["void"] = True
         for money in ("amount", "fine"):     # yuan: exact numbers, as everywhere (SPEC §4.2)

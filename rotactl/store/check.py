@@ -17,7 +17,7 @@ from rotactl.errors import LedgerError
 from rotactl.store import records
 from rotactl.store.files import CHECKPOINTS, FileScan, Line, Store, checkpoint_hash, partition
 
-LEDGER_SUFFIXES = (".floor.csv", ".notes.toml")
+LEDGER_SUFFIXES = (".jsonl",)     # format 2; a format-1 file here is not a ledger file (`migrate` converts)
 
 
 @dataclass

@@ -18,6 +18,14 @@ intact chains.
   the hash (over the decoded record) is the same either way.
 * TOML (entries that carry prose): one line per entry, `ID = { key = "value", … }`,
   so every line is a complete record and the file as a whole is valid TOML.
+
+Those two are ledger format 1, read by `rotactl migrate` only. Format 2 has one
+file per day and one codec for every kind:
+
+* JSON lines (`DD.jsonl`): each line a JSON object whose last member is `hash`, the
+  SHA-256 of "rotactl/entry/v2\n" and the line's own bytes before `,"hash":"` —
+  the stored bytes are what is hashed, nothing is re-encoded to verify a line; and
+  `prev` (inside those bytes) chains it to its writer's previous line.
 """
 from __future__ import annotations
 
@@ -178,15 +186,61 @@ def toml_record(line: str) -> Record:
     return {"id": entry_id, **body}
 
 
+# -- JSON lines (format 2) ---------------------------------------------------------------
+
+HASH_DOMAIN_2 = b"rotactl/entry/v2\n"
+JSONL_HEADER = '{"rotactl":"ledger","format":2}\n'
+HASH_MARK = b',"hash":"'
+
+
+def jsonl_line(record: Record) -> tuple[str, str]:
+    """The line of a record (its `prev` inside, its `hash` ignored) and the line's hash."""
+    text = json.dumps({k: v for k, v in record.items() if k != "hash"}, ensure_ascii=False,
+                      separators=(",", ":"))[:-1]
+    digest = hashlib.sha256(HASH_DOMAIN_2 + text.encode("utf-8")).hexdigest()
+    return f'{text},"hash":"{digest}"}}\n', digest
+
+
+def jsonl_record(line: bytes) -> tuple[Record, str]:
+    """A line's record and the hash of its bytes (which `scan` compares with its `hash`)."""
+    cut = line.rfind(HASH_MARK)
+    if cut < 0 or len(line) != cut + len(HASH_MARK) + 66 or not line.endswith(b'"}'):
+        raise CodecError("not a ledger line (it must end in its hash)")
+    try:
+        record = json.loads(line)
+    except ValueError as exc:          # also text that is not UTF-8
+        raise CodecError(f"not a JSON entry line ({exc})") from None
+    if not isinstance(record, dict) or not all(type(v) is str for v in record.values()):
+        raise CodecError("entry fields must be strings")
+    if b"\\u" in line:                   # an escaped character: the writer never escapes a control one
+        for key, value in record.items():
+            why = problem(value) or problem(key)
+            if why:
+                raise CodecError(f"{key}: {why}")
+    return record, hashlib.sha256(HASH_DOMAIN_2 + line[:cut]).hexdigest()
+
+
 class Codec:
     def __init__(self, suffix: str, header: str, encode, decode):
         self.suffix, self.header, self.encode, self.decode = suffix, header, encode, decode
+
+    def seal(self, prev: str, record: Record) -> str:
+        """Give the record its hash (format 1: over its canonical form); returns its line."""
+        record["hash"] = entry_hash(prev, record)
+        return self.encode(record)
+
+
+class JsonLines(Codec):
+    def seal(self, prev: str, record: Record) -> str:
+        line, record["hash"] = jsonl_line(record)
+        return line
 
 
 CSV = Codec(".csv", CSV_HEADER, csv_line, csv_record)
 TOML = Codec(".toml", "# rotactl ledger: one entry per line (ID = { fields }); append-only\n",
              toml_line, toml_record)
+JSONL = JsonLines(".jsonl", JSONL_HEADER, lambda record: jsonl_line(record)[0], jsonl_record)
 
 
 def codec_for(path: str) -> Codec:
-    return CSV if path.endswith(".csv") else TOML
+    return JSONL if path.endswith(".jsonl") else CSV if path.endswith(".csv") else TOML

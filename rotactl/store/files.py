@@ -3,9 +3,9 @@
 Layout of an office directory::
 
     rotactl.toml                      policy (SPEC §6)
-    ledger/2026-11/02.floor.csv       floor events of 2 Nov (CSV, one entry a line)
-    ledger/2026-11/02.notes.toml      entries that carry prose (TOML, one entry a line)
-    checkpoints/2026-11/02.toml       written by rollover: the day's seal and carried state
+    office.toml                       ledger format, office id, key check values (`rotactl.keys`)
+    ledger/2026-11/02.jsonl           every entry of 2 Nov (JSON lines; format 1: DD.floor.csv + DD.notes.toml)
+    checkpoints/2026-11/02.HASH.toml  written by rollover: the day's seal and carried state
     .rotactl/                         git-ignored cache: writer id, derived index (deletable)
 
 Every write happens under one office-wide `fcntl.flock` on the office directory
@@ -19,133 +19,27 @@ from __future__ import annotations
 
 import calendar
 import contextlib
-import csv
 import fcntl
 import hashlib
 import os
-import re
 import secrets
 import time
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rotactl.store import codecs
+from rotactl.store.scan import DAY_END_WRITER, SUFFIXES, FileScan, Line, scan_text  # noqa: F401 (re-exported)
 from rotactl.errors import LedgerError
 
-PROSE_KINDS = frozenset({"follow-up", "deal", "link", "claim", "report-in", "ruling", "staff-leave", "staff-suspend",
-                         "staff-penalize", "penalty", "void", "fine", "reassign", "accept-late", "free-day",
-                         "policy-set", "help-credit"})
-DAY_END_WRITER = "dayend"   # the writer of rollover's day-end entries: the same bytes in every clone
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LEDGER = "ledger"
 CHECKPOINTS = "checkpoints"
 LOCAL = ".rotactl"
 
 
-@dataclass
-class Line:
-    """A decoded ledger line: the record and where it sits."""
-
-    record: codecs.Record
-    path: str
-    line: int
-
-    @property
-    def id(self) -> str:
-        return self.record["id"]
-
-    @property
-    def at(self) -> str:
-        return self.record["at"]
-
-    @property
-    def kind(self) -> str:
-        return self.record["kind"]
-
-
-@dataclass
-class FileScan:
-    path: str
-    entries: list[Line] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)       # for each problem: text | torn | header | decode | hash | chain | id
-    size: int = 0
-    lines: int = 0
-    heads: dict[str, str] = field(default_factory=dict)  # writer -> last hash
-    chains: dict[str, list[Line]] = field(default_factory=dict)  # writer -> its entries, in file order
-
-    def found(self, kind: str, problem: str) -> None:
-        self.problems.append(problem)
-        self.kinds.append(kind)
-
-    def of_kind(self, *kinds: str) -> list[str]:
-        return [p for p, k in zip(self.problems, self.kinds) if k in kinds]
-
-
-def partition(at: str, kind: str) -> str:
-    """The file (relative to the office) that holds an entry of this kind at this time."""
+def partition(at: str, kind: str = "") -> str:
+    """The file (relative to the office) that holds an entry at this time: one file a day (format 2)."""
     day = at[:10]
-    name = "notes.toml" if kind in PROSE_KINDS else "floor.csv"
-    return f"{LEDGER}/{day[:7]}/{day[8:10]}.{name}"
-
-
-def scan_text(rel: str, data: bytes) -> FileScan:
-    """Decode and verify one ledger file's bytes. Pure: no I/O."""
-    scan = FileScan(rel, size=len(data))
-    codec = codecs.codec_for(rel)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        scan.found("text", f"{rel}:{line}: not UTF-8 text")
-        return scan
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    elif lines:
-        scan.found("torn",
-            f"{rel}:{len(lines)}: torn last line (no line end: an interrupted write?); "
-            "restore the file from git or remove the partial line by hand, then run `rotactl check`")
-        lines.pop()
-    scan.lines = len(lines)
-    if not lines:
-        return scan
-    if lines[0] + "\n" != codec.header:
-        scan.found("header", f"{rel}:1: header line was changed")
-    seen: dict[str, codecs.Record] = {}
-    for number, line in enumerate(lines[1:], start=2):
-        bad = _CONTROL.search(line)
-        if bad:
-            scan.found("text", f"{rel}:{number}: control character U+{ord(bad.group()):04X} in a ledger line "
-                               "(edited outside rotactl?)")
-            continue
-        try:
-            record = codec.decode(line)
-        except (codecs.CodecError, csv.Error, ValueError) as exc:
-            scan.found("decode", f"{rel}:{number}: {exc}")
-            continue
-        missing = [k for k in ("id", "at", "kind", "writer", "hash") if not record.get(k)]
-        if missing:
-            scan.found("decode", f"{rel}:{number}: missing {', '.join(missing)}")
-            continue
-        if record["writer"] == DAY_END_WRITER and seen.get(record["id"]) == record:
-            continue            # the same day-end line from two clones (a git union merge): one entry
-        writer, prev = record["writer"], record.get("prev", "")
-        if codecs.entry_hash(prev, record) != record["hash"]:
-            scan.found("hash", f"{rel}:{number}: entry {record['id']} does not match its hash "
-                                 "(edited after it was written?)")
-        if prev != ("" if writer == DAY_END_WRITER else scan.heads.get(writer, "")):
-            scan.found("chain", f"{rel}:{number}: entry {record['id']} does not follow the entry "
-                                 "before it in the chain (a line was deleted, inserted or moved?)")
-        if record["id"] in seen:
-            scan.found("id", f"{rel}:{number}: duplicate entry id {record['id']}")
-        seen.setdefault(record["id"], record)
-        scan.heads[writer] = record["hash"]
-        entry = Line(record, rel, number)
-        scan.entries.append(entry)
-        scan.chains.setdefault(writer, []).append(entry)
-    return scan
+    return f"{LEDGER}/{day[:7]}/{day[8:10]}.jsonl"
 
 
 class Store:
@@ -198,12 +92,8 @@ class Store:
 
     def day_files(self, day: str) -> list[str]:
         folder = self.root / LEDGER / day[:7]
-        out = []
-        for name in ("floor.csv", "notes.toml"):
-            rel = f"{LEDGER}/{day[:7]}/{day[8:10]}.{name}"
-            if (folder / f"{day[8:10]}.{name}").is_file():
-                out.append(rel)
-        return out
+        return [f"{LEDGER}/{day[:7]}/{day[8:10]}{suffix}" for suffix in SUFFIXES
+                if (folder / f"{day[8:10]}{suffix}").is_file()]
 
     def read_day(self, day: str, strict: bool = True) -> list[Line]:
         entries: list[Line] = []
@@ -229,7 +119,7 @@ class Store:
             if not folder.is_dir():
                 continue
             for name in os.listdir(folder):
-                if name.endswith((".floor.csv", ".notes.toml")):
+                if name.endswith(SUFFIXES):
                     day = f"{month}-{name[:2]}"
                     if day > after:
                         out.append(day)
@@ -243,7 +133,7 @@ class Store:
         candidates = [rel for day in near for rel in self.day_files(day)]
         for rel in candidates + [r for r in self.all_files() if r not in candidates]:
             path = self.root / rel
-            if rel.endswith((".csv", ".toml")) and needle in path.read_bytes():
+            if rel.endswith(SUFFIXES) and needle in path.read_bytes():
                 for line in self.scan(rel).entries:
                     if line.id == entry_id:
                         return line
@@ -302,12 +192,12 @@ class Store:
             if writer == DAY_END_WRITER:
                 prev = ""       # unchained: each day-end line is the same bytes in every clone, wherever it sits
             record = {"id": record.get("id") or self._new_id(last_id),
-                      **{k: v for k, v in record.items() if k != "id"}, "writer": writer}
+                      **{k: v for k, v in record.items() if k not in ("id", "writer", "prev", "hash")},
+                      "writer": writer}
             if prev:
                 record["prev"] = prev
-            record["hash"] = codecs.entry_hash(prev, record)
+            lines.setdefault(rel, []).append(codecs.codec_for(rel).seal(prev, record))
             tails[rel] = (record["hash"], record["id"])
-            lines.setdefault(rel, []).append(codecs.codec_for(rel).encode(record))
             written.append(record)
         for rel, text in lines.items():
             self._write(rel, "".join(text))

@@ -30,12 +30,13 @@ create table if not exists files (path text primary key, size integer not null, 
 create table if not exists meta (key text primary key, value text not null);
 create table if not exists masks (mask text not null, at text not null, phone text not null,
                                   name text not null, primary key (mask, at, phone)) without rowid;
+create table if not exists ciphers (phone text primary key, enc text not null) without rowid;
 """
 PHONE_FIELDS = ("phone", "family_of", "other", "mask")
 # Kinds that `disputes` and `report month` list across all history: each such
 # entry is also filed under the key "#KIND", so listing them is one lookup.
 LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign", "void", "policy-set"})
-VERSION = "7"   # bump when the keys change: an index of another version is rebuilt
+VERSION = "8"   # bump when the keys change: an index of another version is rebuilt
 
 
 def phones_of(record: dict) -> set[str]:
@@ -64,7 +65,8 @@ class Index:
     def _prepare(self) -> None:
         self.db.executescript(SCHEMA)
         if self._meta("version") != VERSION:
-            self.db.executescript("delete from facts; delete from files; delete from meta; delete from masks;")
+            self.db.executescript("delete from facts; delete from files; delete from meta; delete from masks; "
+                                  "delete from ciphers;")
             self.db.execute("insert into meta values ('version', ?)", (VERSION,))
 
     def _in_memory(self, source: sqlite3.Connection | None = None) -> sqlite3.Connection:
@@ -93,7 +95,7 @@ class Index:
         watermark = self._meta("sealed")
         sealed = store.latest_checkpoint() or ""
         known = dict(((p, (s, n)) for p, s, n in self.db.execute("select path, size, lines from files")))
-        rows, masked, files, problems = [], [], [], []
+        rows, masked, ciphers, files, problems = [], [], [], [], []
         for day in store.days(after=watermark):
             for rel in store.day_files(day):
                 size = (store.root / rel).stat().st_size
@@ -105,8 +107,12 @@ class Index:
                 start = old_lines if size > old_size else 0
                 for entry in scan.entries:
                     if entry.line > start:
-                        text = json.dumps({k: v for k, v in entry.record.items() if k not in CHAIN_FIELDS},
+                        record = entry.record
+                        text = json.dumps({k: v for k, v in record.items()
+                                           if k not in CHAIN_FIELDS and not k.endswith("_enc")},
                                           ensure_ascii=False, separators=(",", ":"))
+                        ciphers += [(record[k[:-4]], v) for k, v in record.items()
+                                    if k.endswith("_enc") and record.get(k[:-4])]
                         rows += [(p, entry.at, entry.id, text) for p in phones_of(entry.record)]
                         if entry.kind in ("visit", "call") and entry.record.get("phone"):
                             phone = entry.record["phone"]
@@ -118,7 +124,7 @@ class Index:
         if not rows and not files and sealed == watermark:
             return
         try:
-            self._add(rows, masked, files, max(sealed, watermark))
+            self._add(rows, masked, ciphers, files, max(sealed, watermark))
         except sqlite3.Error:
             if self._memory:
                 raise
@@ -128,11 +134,12 @@ class Index:
             self._prepare()
             self.refresh()
 
-    def _add(self, rows, masked, files, sealed: str) -> None:
+    def _add(self, rows, masked, ciphers, files, sealed: str) -> None:
         with self.db:
             self.db.execute("begin")
             self.db.executemany("insert or ignore into facts values (?, ?, ?, ?)", rows)
             self.db.executemany("insert or ignore into masks values (?, ?, ?, ?)", masked)
+            self.db.executemany("insert or ignore into ciphers values (?, ?)", ciphers)
             self.db.executemany("insert or replace into files values (?, ?, ?)", files)
             self.db.execute("insert or replace into meta values ('sealed', ?)", (sealed,))
 
@@ -170,6 +177,11 @@ class Index:
                 if entry_id not in self.voided:
                     out[phone].append(self._entry(entry_id, rec))
         return out
+
+    def cipher(self, phone: str) -> str:
+        """The encrypted number stored beside an identity ("" if none)."""
+        row = self.db.execute("select enc from ciphers where phone = ?", (phone,)).fetchone()
+        return row[0] if row else ""
 
     def phones_masked_as(self, mask: str, name: str, after: str, until: str) -> list[str]:
         """The phones a masked report-in ("+86 139****0001") could stand for: registered under

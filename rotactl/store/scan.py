@@ -1,0 +1,131 @@
+"""Reading one ledger file's bytes: decode every line and verify its hash, its writer's chain
+and its id. Pure: no I/O. Both formats: 2 (`DD.jsonl`, the stored bytes hashed) and 1
+(`DD.floor.csv`, `DD.notes.toml`, a canonical form hashed), which `migrate` reads.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+
+from rotactl.store import codecs
+
+DAY_END_WRITER = "dayend"   # the writer of rollover's day-end entries: the same bytes in every clone
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+SUFFIXES = (".jsonl", ".floor.csv", ".notes.toml")
+
+
+@dataclass
+class Line:
+    """A decoded ledger line: the record and where it sits."""
+
+    record: codecs.Record
+    path: str
+    line: int
+
+    @property
+    def id(self) -> str:
+        return self.record["id"]
+
+    @property
+    def at(self) -> str:
+        return self.record["at"]
+
+    @property
+    def kind(self) -> str:
+        return self.record["kind"]
+
+
+@dataclass
+class FileScan:
+    path: str
+    entries: list[Line] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)       # for each problem: text | torn | header | decode | hash | chain | id
+    size: int = 0
+    lines: int = 0
+    heads: dict[str, str] = field(default_factory=dict)  # writer -> last hash
+    chains: dict[str, list[Line]] = field(default_factory=dict)  # writer -> its entries, in file order
+
+    def found(self, kind: str, problem: str) -> None:
+        self.problems.append(problem)
+        self.kinds.append(kind)
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        return [p for p, k in zip(self.problems, self.kinds) if k in kinds]
+
+
+def scan_text(rel: str, data: bytes) -> FileScan:
+    """Decode and verify one ledger file's bytes. Pure: no I/O."""
+    scan = FileScan(rel, size=len(data))
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    else:
+        scan.found("torn",
+            f"{rel}:{len(lines)}: torn last line (no line end: an interrupted write?); "
+            "restore the file from git or remove the partial line by hand, then run `rotactl check`")
+        lines.pop()
+    scan.lines = len(lines)
+    if not lines:
+        return scan
+    codec = codecs.codec_for(rel)
+    if lines[0] + b"\n" != codec.header.encode():
+        scan.found("header", f"{rel}:1: header line was changed")
+    rows = _rows_v2(scan, lines) if codec is codecs.JSONL else _rows_v1(scan, codec, lines)
+    seen: dict[str, codecs.Record] = {}
+    for number, record, digest in rows:
+        missing = [k for k in ("id", "at", "kind", "writer", "hash") if not record.get(k)]
+        if missing:
+            scan.found("decode", f"{rel}:{number}: missing {', '.join(missing)}")
+            continue
+        if record["writer"] == DAY_END_WRITER and seen.get(record["id"]) == record:
+            continue            # the same day-end line from two clones (a git union merge): one entry
+        writer, prev = record["writer"], record.get("prev", "")
+        if (digest or codecs.entry_hash(prev, record)) != record["hash"]:
+            scan.found("hash", f"{rel}:{number}: entry {record['id']} does not match its hash "
+                               "(edited after it was written?)")
+        if prev != ("" if writer == DAY_END_WRITER else scan.heads.get(writer, "")):
+            scan.found("chain", f"{rel}:{number}: entry {record['id']} does not follow the entry "
+                                "before it in the chain (a line was deleted, inserted or moved?)")
+        if record["id"] in seen:
+            scan.found("id", f"{rel}:{number}: duplicate entry id {record['id']}")
+        seen.setdefault(record["id"], record)
+        scan.heads[writer] = record["hash"]
+        entry = Line(record, rel, number)
+        scan.entries.append(entry)
+        scan.chains.setdefault(writer, []).append(entry)
+    return scan
+
+
+def _rows_v2(scan: FileScan, lines: list[bytes]):
+    """(line number, record, hash of its bytes) of each JSON line that decodes."""
+    decode = codecs.jsonl_record
+    for number, line in enumerate(lines[1:], start=2):
+        try:
+            record, digest = decode(line)
+        except codecs.CodecError as exc:
+            scan.found("decode", f"{scan.path}:{number}: {exc}")
+            continue
+        yield number, record, digest
+
+
+def _rows_v1(scan: FileScan, codec, lines: list[bytes]):
+    """(line number, record, "") of each format-1 line (its hash is over its canonical form)."""
+    for number, raw in enumerate(lines[1:], start=2):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            scan.found("text", f"{scan.path}:{number}: not UTF-8 text")
+            continue
+        bad = _CONTROL.search(line)
+        if bad:
+            scan.found("text", f"{scan.path}:{number}: control character U+{ord(bad.group()):04X} in a ledger "
+                               "line (edited outside rotactl?)")
+            continue
+        try:
+            record = codec.decode(line)
+        except (codecs.CodecError, csv.Error, ValueError) as exc:
+            scan.found("decode", f"{scan.path}:{number}: {exc}")
+            continue
+        yield number, record, ""
