@@ -58,6 +58,10 @@ COMMANDS = {
     "policy": ("policy_cmd:policy", '制度设置:The office\'s policy: show it, or change one knob (manager, recorded).'),
     "accept-late": ("corrections:accept_late",
                     '接受合并:Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them.'),
+    "key": ("keys_cmd:key",
+            '办公室密钥:The office key that phones are matched and encrypted with (kept outside the repository).'),
+    "migrate": ("keys_cmd:migrate",
+                '迁移账本格式:Convert a format-1 office into a new format-2 directory and prove the replay identical.'),
 }
 
 

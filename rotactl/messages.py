@@ -28,6 +28,29 @@ CATALOGUE: list[tuple[str, str]] = [
      r"git 正忙(\1 存在):什么也没有写;若没有 git 命令在运行,它是被中断的命令留下的:删除 \2 后重试"),
     (r"the entry is written but git could not (stage|commit) it(.*); do not repeat the command: the next command "
      r"commits it", r"记录已写入,但 git 未能提交\2;请勿重复该命令:下一条命令会提交它"),
+    # the office key and the ledger format
+    (r"(.+) is in ledger format (\d+), with phone numbers in clear text: convert it with `rotactl migrate (.+) NEW-DIR` "
+     r"\(docs/ledger-format\.md\)", r"\1 是第 \2 版账本格式,电话号码为明文:请用 `rotactl migrate \3 新目录` 转换"
+     r"(见 docs/ledger-format.md)"),
+    (r"no key for office (\S+) on this machine \((.+)\): phones can be neither matched nor revealed; on a machine "
+     r"that has it run `rotactl key export > FILE`, carry the file over privately, then `rotactl key import FILE` here",
+     r"本机没有售楼处 \1 的密钥(\2):无法比对或显示电话号码;请在有密钥的电脑上运行 `rotactl key export > 文件`,"
+     r"私下带到本机后运行 `rotactl key import 文件`"),
+    (r"this clone holds only the matching key of office (\S+): phones can be matched but neither written nor "
+     r"revealed; import the full key with `rotactl key import FILE`",
+     r"本机只有售楼处 \1 的比对密钥:可以比对号码,但不能写入或显示号码;请用 `rotactl key import 文件` 导入完整密钥"),
+    (r"(.+?): cannot read the key \((.+)\)", r"\1:无法读取密钥(\2)"),
+    (r"(.+?) is the key of office (\S+), not of this office \((.+)\)", r"\1 是售楼处 \2 的密钥,不是本售楼处(\3)的"),
+    (r"(.+?): its (matching|encryption) key is not this office's \(the check value differs\)",
+     r"\1:其中的密钥不属于本售楼处(校验值不符)"),
+    (r"(.+?) already holds a key: move it away first \(it may be the only copy\)",
+     r"\1 已有密钥:请先把它移开(它可能是唯一的一份)"),
+    (r"(.+?): not a rotactl key file \((.+)\)", r"\1 不是 rotactl 密钥文件(\2)"),
+    (r"(.+?) is already in ledger format (\d+)", r"\1 已经是第 \2 版账本格式"),
+    (r"(.+?) is not empty: name a new directory", r"\1 不是空目录:请给一个新目录"),
+    (r"(.+?) does not pass `rotactl check` \((.+)\); mend it first: nothing was migrated",
+     r"\1 未通过 `rotactl check`(\2);请先修复:没有迁移任何内容"),
+    (r"no encrypted number is stored for (.+)", r"没有存储 \1 的加密号码"),
     # who acts
     (r"only a manager may do this; '(.+)' is not a manager on the roster \(--as\)",
      r"只有经理可以这样做;'\1' 不是名册上的经理(--as)"),

@@ -32,6 +32,8 @@ PAIR_KEYS = HEADINGS | {
     "problems": "问题", "resealed": "重新封存", "accepted": "接受", "void": "作废", "evidence": "证据",
     "basis": "依据", "since": "自", "party": "主张方", "note": "备注", "intent": "意向", "raised": "提出",
     "ruling": "裁决", "fines_by_staff": "罚款",
+    "days": "天数", "sealed_days": "已封存天数", "customer_groups": "核对客户数", "key_file": "密钥文件",
+    "present": "有密钥", "match": "可比对号码", "reveal": "可显示号码",
 }
 
 # cell values that are words (a column's status, role, stage …), by column

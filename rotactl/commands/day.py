@@ -129,6 +129,14 @@ def rollover(env, date):
     env.emit({"closed": closed, "sealed_through": office.sealed(), "rule": rules.DAY_ROLLOVER})
 
 
+def _keys(office):
+    """The office key if this clone has it (signatures made before `migrate` need it), else None."""
+    try:
+        return office.keys
+    except DomainError:
+        return None
+
+
 @click.command()
 @click.option("--history", is_flag=True, help="Also check every git commit: none drops or edits a ledger line.")
 @reads
@@ -136,7 +144,7 @@ def check(env, at, history):
     """校验账本:Validate every ledger file, chain and checkpoint; exit 3 on any problem."""
     from rotactl.store.check import run
 
-    count, problems = run(env.office.store, env.office.policy, history)
+    count, problems = run(env.office.store, env.office.policy, history, keys=_keys(env.office))
     if env.fmt == "json":
         env.emit({"ok": not problems, "entries": count, "problems": problems})
     elif not problems:

@@ -13,9 +13,10 @@ from typing import Callable, Iterator
 
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.state import Carry
-from rotactl.errors import LedgerError
+from rotactl.errors import DomainError, LedgerError
 from rotactl.store import records
 from rotactl.store.files import CHECKPOINTS, FileScan, Line, Store, checkpoint_hash, partition
+from rotactl.store.scan import LEGACY_SUFFIXES, legacy_partition
 
 LEDGER_SUFFIXES = (".jsonl",)     # format 2; a format-1 file here is not a ledger file (`migrate` converts)
 
@@ -27,12 +28,14 @@ class Ledger:
     policy: object
     scans: dict[str, FileScan] = field(default_factory=dict)
     stray: list[str] = field(default_factory=list)
+    legacy: bool = False            # a format-1 office (what `migrate` reads)
+    keys: object = None             # the office key, when this clone has it (pre-migration signatures)
 
     @classmethod
-    def load(cls, store: Store, policy) -> "Ledger":
-        ledger = cls(store, policy)
+    def load(cls, store: Store, policy, legacy: bool = False, keys=None) -> "Ledger":
+        ledger = cls(store, policy, legacy=legacy, keys=keys)
         for rel in store.all_files():
-            if rel.endswith(LEDGER_SUFFIXES):
+            if rel.endswith(LEGACY_SUFFIXES if legacy else LEDGER_SUFFIXES):
                 ledger.scans[rel] = store.scan(rel)
             else:
                 ledger.stray.append(rel)
@@ -96,7 +99,7 @@ check_ids.kinds = ("id",)
 def check_partitions(ledger: Ledger) -> Iterator[str]:
     """Each entry sits in the file of its day and kind."""
     for line in ledger.lines():
-        want = partition(line.at, line.kind)
+        want = (legacy_partition if ledger.legacy else partition)(line.at, line.kind)
         if want != line.path:
             yield f"{line.path}:{line.line}: entry {line.id} ({line.kind} at {line.at}) belongs in {want}"
 
@@ -266,10 +269,15 @@ def check_signatures(ledger: Ledger) -> Iterator[str]:
                                           or (kind in ("visit", "call") and record.get("to")
                                               and record.get("rule") != "ROT-FREE"))   # the desk's, on a free day
         where = f"{line.path}:{line.line}"
-        if record.get("sig"):
+        if record.get("sig") or record.get("sig_v1"):
             key = keys.get(record.get("actor", ""))
             if key is None:
                 yield f"{where}: entry {line.id} is signed, but {record.get('actor')} has no registered SSH key"
+            elif record.get("sig_v1"):       # signed before `migrate`: over the format-1 record
+                try:
+                    todo.append((where, line.id, signed_before_migration(record, ledger.keys), key))
+                except DomainError as exc:
+                    yield f"{where}: entry {line.id} was signed before the office was migrated: {exc}"
             else:
                 todo.append((where, line.id, record, key))
         elif required:
@@ -284,6 +292,18 @@ def check_signatures(ledger: Ledger) -> Iterator[str]:
     for (where, entry_id, _r, _k), good in zip(todo, results):
         if not good:
             yield f"{where}: entry {entry_id} has a signature that does not verify (forged or edited?)"
+
+
+def signed_before_migration(record: dict, keys) -> dict:
+    """The format-1 record an entry's `sig_v1` was made over: its numbers decrypted (needs the key)."""
+    if keys is None:
+        raise DomainError("its signature can be verified only with the office key (`rotactl key import`)")
+    out = {k: v for k, v in record.items() if not k.endswith("_enc") and k != "sig_v1"}
+    for name, value in record.items():
+        if name.endswith("_enc") and out.get(name[:-4]):
+            out[name[:-4]] = keys.decrypt(value)
+    out["sig"] = record["sig_v1"]
+    return out
 
 
 def check_policy_version(ledger: Ledger) -> Iterator[str]:
@@ -383,10 +403,10 @@ SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_confli
                              check_policy_version]
 
 
-def run(store: Store, policy, history: bool = False) -> tuple[int, list[str]]:
+def run(store: Store, policy, history: bool = False, legacy: bool = False, keys=None) -> tuple[int, list[str]]:
     """(entries, problems) of every check; the seal checks only on a ledger whose lines are sound;
-    `history`: also every commit of a git office."""
-    ledger = Ledger.load(store, policy)
+    `history`: also every commit of a git office; `legacy`: a format-1 office."""
+    ledger = Ledger.load(store, policy, legacy, keys)
     problems = [p for check in LINE_CHECKS + [check_committed] + ([check_history] if history else [])
                 for p in check(ledger)]
     if not problems:

@@ -13,6 +13,16 @@ from rotactl.store import codecs
 DAY_END_WRITER = "dayend"   # the writer of rollover's day-end entries: the same bytes in every clone
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 SUFFIXES = (".jsonl", ".floor.csv", ".notes.toml")
+LEGACY_SUFFIXES = (".floor.csv", ".notes.toml")
+# format 1 kept entries that carry prose in DD.notes.toml, the others in DD.floor.csv
+PROSE_KINDS = frozenset({"follow-up", "deal", "link", "claim", "report-in", "ruling", "staff-leave", "staff-suspend",
+                         "staff-penalize", "penalty", "void", "fine", "reassign", "accept-late", "free-day",
+                         "policy-set", "help-credit"})
+
+
+def legacy_partition(at: str, kind: str) -> str:
+    """The format-1 file of an entry."""
+    return f"ledger/{at[:7]}/{at[8:10]}.{'notes.toml' if kind in PROSE_KINDS else 'floor.csv'}"
 
 
 @dataclass
