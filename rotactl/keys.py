@@ -84,9 +84,9 @@ class Keys:
 
     def mask_key(self, cc: str, head: str, tail: str) -> str:
         """The matching key of a masked report-in: 3+4 as it is shown ("+86 139****0001"), 4+5 as
-        the shown 3+4 form with its keyed hash ("+86 139****0001~<8>")."""
+        the shown 3+4 form with its keyed hash ("+86 139****0001#<8>")."""
         shown = f"{cc} {head[:3]}****{tail[-4:]}"
-        return shown if len(head) == 3 else f"{shown}~{self._mask45(cc, head, tail)}"
+        return shown if len(head) == 3 else f"{shown}#{self._mask45(cc, head, tail)}"
 
     # -- encryption ----------------------------------------------------------------
     def _aead(self):

@@ -51,6 +51,8 @@ CATALOGUE: list[tuple[str, str]] = [
     (r"(.+?) does not pass `rotactl check` \((.+)\); mend it first: nothing was migrated",
      r"\1 未通过 `rotactl check`(\2);请先修复:没有迁移任何内容"),
     (r"no encrypted number is stored for (.+)", r"没有存储 \1 的加密号码"),
+    (r"(\S+): a phone number inside the text: give a phone in its own option \(it is stored encrypted\), never in a "
+     r"name or a note", r"\1:文字里有电话号码:电话请用专门的选项填写(加密保存),不要写进姓名或备注"),
     # who acts
     (r"only a manager may do this; '(.+)' is not a manager on the roster \(--as\)",
      r"只有经理可以这样做;'\1' 不是名册上的经理(--as)"),

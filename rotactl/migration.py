@@ -115,6 +115,10 @@ def _private(record: dict, keys) -> dict:
             record[name] = keys.identity(full)
             record[f"{name}_enc"] = keys.encrypt(full)
             changed = True
+    for name in codecs.PROSE_FIELDS & record.keys():      # a number typed into a note: masked
+        masked = codecs.mask_text(record[name])
+        changed = changed or masked != record[name]
+        record[name] = masked
     mask = record.get("mask")
     if mask:
         cc, _sep, digits = mask.partition(" ")

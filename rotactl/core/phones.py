@@ -17,7 +17,7 @@ MASK_FORMS = ((3, 4), (4, 5))
 
 
 def national(stored: str) -> str:
-    return stored.split(" ", 1)[-1].split("~", 1)[0]
+    return stored.split(" ", 1)[-1].split("~", 1)[0].split("#", 1)[0]
 
 
 def display_digits(digits: str) -> str:
@@ -34,7 +34,7 @@ def mask(stored: str | None, reveal: bool = False) -> str | None:
     if not stored:
         return None
     digits = national(stored)
-    if "~" in stored or "*" in digits:
+    if "~" in stored or "#" in stored or "*" in digits:
         return digits
     if reveal or len(digits) <= 7:
         return digits
@@ -44,15 +44,16 @@ def mask(stored: str | None, reveal: bool = False) -> str | None:
 @functools.lru_cache(maxsize=1 << 16)
 def masks_of(stored: str) -> tuple[str, ...]:
     """The mask keys a report-in of this phone could carry: format 2 "+86 139****0001" and
-    "+86 139****0001~MASKTOKEN"; format 1 "+86 139****0001", "+86 1390**00001"."""
+    "+86 139****0001#MASKTOKEN"; format 1 "+86 139****0001", "+86 1390**00001"."""
     cc, _sep, rest = stored.partition(" ")
     if "~" in rest:
         parts = rest.split("~")
-        return (f"{cc} {parts[0]}", f"{cc} {parts[0]}~{parts[2]}") if len(parts) == 3 else ()
+        return (f"{cc} {parts[0]}", f"{cc} {parts[0]}#{parts[2]}") if len(parts) == 3 else ()
     if len(rest) != 11:
         return ()
     return tuple(f"{cc} {rest[:a]}{'*' * (11 - a - b)}{rest[-b:]}" for a, b in MASK_FORMS)
 
 
 def is_identity(stored: str) -> bool:
+    """A format-2 phone (not a report-in's mask key, which has no number behind it to reveal)."""
     return "~" in stored

@@ -33,6 +33,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import tomllib
 
 from rotactl.errors import UsageError
@@ -57,9 +58,15 @@ class FieldError(CodecError, UsageError):
     """A field that cannot be written (a line break, a control character, not UTF-8): exit 2."""
 
 
+# an 11-digit mainland mobile number (also spaced or dashed) inside text: never written in clear
+MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9A-Za-z])")
+PROSE_FIELDS = frozenset({"name", "note", "intent", "reason", "agent", "unit", "team", "evidence"})
+
+
 def clean(record: dict) -> Record:
     """Validate a record before it is written: text values that fit one line of a ledger file
-    (no line breaks, NUL, control or bidi characters, nothing that is not UTF-8)."""
+    (no line breaks, NUL, control or bidi characters, nothing that is not UTF-8), and no phone
+    number inside text (a phone has its own field, stored as an identity with the number encrypted)."""
     out: Record = {}
     for key, value in record.items():
         if value is None or value == "":
@@ -70,8 +77,16 @@ def clean(record: dict) -> Record:
         why = problem(value) or problem(key)
         if why:
             raise FieldError(f"{key if not problem(key) else 'a field name'}: {why} in a field")
+        if key in PROSE_FIELDS and MOBILE.search(value):
+            raise FieldError(f"{key}: a phone number inside the text: give a phone in its own option "
+                             "(it is stored encrypted), never in a name or a note")
         out[key] = value
     return out
+
+
+def mask_text(text: str) -> str:
+    """Text with every mobile number in it masked (139****0001): what `migrate` keeps of old notes."""
+    return MOBILE.sub(lambda m: (d := re.sub(r"\D", "", m.group()))[:3] + "****" + d[-4:], text)
 
 
 def canonical(record: Record) -> str:
