@@ -21,12 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from rotactl import keys as keys_mod  # noqa: E402
 from rotactl.commands.day import create_office as init_office  # noqa: E402
 from rotactl.core.replay import end_day, replay_day  # noqa: E402
 from rotactl.core.state import Carry  # noqa: E402
 from rotactl.policy import default_policy  # noqa: E402
 from rotactl.store import codecs, records as codec  # noqa: E402
-from rotactl.store.files import partition  # noqa: E402
+from rotactl.store.files import Store, partition  # noqa: E402
 
 DATA = ROOT / "bench-data"
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))
@@ -34,7 +35,7 @@ STAFF = [f"s{i:02d}" for i in range(40)]
 TODAY = dt.date(2026, 11, 2)
 YEARS = 5
 RUNS = 9
-VERSION = "3"   # of the generated history: another version is regenerated
+VERSION = "4"   # 4: ledger format 2   # of the generated history: another version is regenerated
 CSV_PASS = """
 import csv, sys
 from pathlib import Path
@@ -48,21 +49,40 @@ print(rows)
 
 
 class Writer:
-    """Appends chained entries straight to files (the generator's fast path)."""
+    """Appends chained entries straight to files (the generator's fast path), in ledger format 2:
+    phones as identities made with the office key, each number encrypted where it is typed."""
 
     def __init__(self, root: Path):
         self.root, self.heads, self.buffers, self.seq = root, {}, {}, 0
+        self.keys = keys_mod.load(root, keys_mod.read_office(root))
+        self.ids: dict[str, str] = {}
+
+    def phone(self, full: str) -> str:
+        if full not in self.ids:
+            self.ids[full] = self.keys.identity(full)
+        return self.ids[full]
 
     def add(self, record: dict) -> dict:
         self.seq += 1
         record = {"id": f"e{record['at'][:10].replace('-', '')}{self.seq:012d}-000000", **record,
-                  "actor": "bench", "writer": "bench0"}
+                  "actor": "bench"}
+        for name in ("phone", "other"):
+            if record.get(name):
+                full = record[name]
+                record[name] = self.phone(full)
+                if record["kind"] in ("visit", "call", "report-in"):
+                    record[f"{name}_enc"] = self.keys.encrypt(full)
+        if record.get("mask"):
+            cc, digits = record["mask"].split(" ")
+            record["mask"] = self.keys.mask_key(cc, digits[:3], digits[-4:])
+        record = {k: v for k, v in record.items() if v != ""}
+        record["writer"] = "bench0"
         rel = partition(record["at"], record["kind"])
         prev = self.heads.get(rel, "")
         if prev:
             record["prev"] = prev
-        record["hash"] = self.heads[rel] = codecs.entry_hash(prev, record)
-        self.buffers.setdefault(rel, []).append(codecs.codec_for(rel).encode(record))
+        self.buffers.setdefault(rel, []).append(codecs.JSONL.seal(prev, record))
+        self.heads[rel] = record["hash"]
         return record
 
     def flush(self) -> None:
@@ -112,9 +132,8 @@ def day_records(w: Writer, day: str, rng: random.Random, phones: list[str], n_vi
     return out
 
 
-def build(root: Path, years: int) -> None:
-    import tomli_w
-
+def build(root: Path, years: int, git: bool = False) -> None:
+    """An office with `years` of synthetic history, every past day sealed as rollover seals it."""
     if (root / ".bench-complete").exists() and (root / ".bench-complete").read_text() == VERSION:
         return
     if root.exists():
@@ -131,22 +150,22 @@ def build(root: Path, years: int) -> None:
     phones: list[str] = []
     day = first
     pending = roster
+    store = Store(root)
     while day < TODAY:
         records = pending + day_records(w, day.isoformat(), rng, phones, 220)
         pending = []
         w.flush()
         carry = end_day(replay_day(carry, day.isoformat(), policy, [codec.decode(r) for r in records]))
-        files = {}
-        for rel in sorted(set(partition(r["at"], r["kind"]) for r in records)):
-            data = (root / rel).read_bytes()
-            files[rel] = {"size": len(data), "lines": data.count(b"\n"), "heads": {"bench0": w.heads[rel]}}
-        cp = root / "checkpoints" / day.isoformat()[:7] / f"{day.isoformat()[8:]}.toml"
-        cp.parent.mkdir(parents=True, exist_ok=True)
-        cp.write_text(tomli_w.dumps({"day": day.isoformat(), "closed_at": "bench", "closed_by": "bench",
-                                     "files": files, "state": carry.to_dict()}), encoding="utf-8")
+        store.seal(day.isoformat(), carry.to_dict())
+        store._scans.clear()
         day += dt.timedelta(days=1)
     day_records(w, TODAY.isoformat(), rng, phones, 110)   # today, half done, unsealed
     w.flush()
+    if git:
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+        subprocess.run(["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@localhost",
+                        "commit", "-qm", "bench history"], check=True)
     (root / ".bench-complete").write_text(VERSION)
 
 
@@ -208,6 +227,21 @@ def measure_reads(root: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="rotactl's benchmark (make bench)")
+    parser.add_argument("--build", metavar="DIR", type=Path,
+                        help="only build a synthetic office (ledger format 2) at DIR, then exit")
+    parser.add_argument("--years", type=int, default=YEARS, help="years of history for --build (default 5)")
+    parser.add_argument("--git", action="store_true", help="with --build: make DIR a git repository")
+    args = parser.parse_args()
+    if args.build:
+        t0 = time.perf_counter()
+        build(args.build, args.years, git=args.git)
+        lines = sum(p.read_bytes().count(b"\n") for p in (args.build / "ledger").rglob("*.jsonl"))
+        print(f"{args.build}: {args.years} years, {lines} ledger lines, built in {time.perf_counter() - t0:.0f}s; "
+              f"its key: {keys_mod.key_path(keys_mod.read_office(args.build)['id'])}")
+        return
     DATA.mkdir(exist_ok=True)
     big, small = DATA / "five-years", DATA / "one-day"
     t0 = time.perf_counter()
