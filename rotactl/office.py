@@ -17,7 +17,7 @@ from rotactl.core.phones import mask
 from rotactl.core.replay import RECEPTION_KINDS, backdated, end_day, replay_day
 from rotactl.core.state import Carry, Day
 from rotactl.errors import DomainError
-from rotactl.store import records as codec
+from rotactl.store import months, records as codec
 from rotactl.store.files import DAY_END_WRITER, Store, partition
 
 
@@ -38,6 +38,7 @@ class Office:
                               f"text: convert it with `rotactl migrate {root} NEW-DIR` (docs/ledger-format.md)")
         self.policy = policy_mod.load(self.store.policy_path)
         self._index = None
+        self._stale = False
         self._keys = None
         self._voided: set[str] | None = None
 
@@ -133,7 +134,26 @@ class Office:
 
             self._index = Index(self.store)
             self._index.refresh()
+        elif self._stale:
+            self._index.refresh()           # only the lines written since `warm`
+            self._index.forget()
+        self._stale = False
         return self._index
+
+    def warm(self) -> None:
+        """Bring the derived index up to date before a writing command takes the lock, so that what
+        a fresh clone must index (the days no month index covers) is not read while every other desk
+        waits; under the lock, only the lines written since are. No lock is held here: a line being
+        written meanwhile (a torn tail) just leaves that file to the locked refresh."""
+        import sqlite3
+
+        from rotactl.errors import LedgerError
+
+        try:
+            self.index()
+        except (LedgerError, OSError, sqlite3.Error):     # the locked refresh will say what is wrong
+            self._index = None
+        self._stale = self._index is not None
 
     def _fetcher(self, extra: tuple[Entry, ...] = (), cache: dict | None = None, reported: set | None = None):
         """fetch(phone): every fact filed under the phone or under its masks (masked report-ins).
@@ -337,6 +357,11 @@ class Office:
         paths += self.store.day_files(date)
         paths.append(self.store.seal(date, carry.to_dict(), generation,
                                      voided=[x.id for x in self.store.read_day(date) if x.id in voided]))
+        if months.month_of_last_day(date):     # the month is closed: its index, for fresh clones
+            from rotactl.store.index import month_keys
+
+            paths.append(months.write(self.store, date[:7], month_keys))
+            self._index = None
         return carry
 
 

@@ -27,7 +27,9 @@ from rotactl.core.replay import end_day, replay_day  # noqa: E402
 from rotactl.core.state import Carry  # noqa: E402
 from rotactl.policy import default_policy  # noqa: E402
 from rotactl.store import codecs, records as codec  # noqa: E402
+from rotactl.store import months  # noqa: E402
 from rotactl.store.files import Store, partition  # noqa: E402
+from rotactl.store.index import month_keys  # noqa: E402
 
 DATA = ROOT / "bench-data"
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))
@@ -157,6 +159,8 @@ def build(root: Path, years: int, git: bool = False) -> None:
         w.flush()
         carry = end_day(replay_day(carry, day.isoformat(), policy, [codec.decode(r) for r in records]))
         store.seal(day.isoformat(), carry.to_dict())
+        if months.month_of_last_day(day.isoformat()):       # as rollover does
+            months.write(store, day.isoformat()[:7], month_keys)
         store._scans.clear()
         day += dt.timedelta(days=1)
     day_records(w, TODAY.isoformat(), rng, phones, 110)   # today, half done, unsealed

@@ -306,6 +306,25 @@ def signed_before_migration(record: dict, keys) -> dict:
     return out
 
 
+def check_month_indexes(ledger: Ledger) -> Iterator[str]:
+    """Every month index is named by the hash of its bytes, and the one in force for a month is
+    exactly what its sealed days give (a forged index could hide a customer's facts)."""
+    from rotactl.store import months
+    from rotactl.store.index import month_keys
+
+    base = ledger.store.root / CHECKPOINTS
+    for folder in sorted(base.iterdir()) if base.is_dir() else []:
+        found = sorted(p for p in folder.iterdir() if p.name.startswith(months.PREFIX))
+        for path in found:
+            rel = path.relative_to(ledger.store.root).as_posix()
+            if path.name != f"{months.PREFIX}{checkpoint_hash(path.read_bytes())}{months.SUFFIX}":
+                yield f"{rel}:1: month index does not match its name (edited?)"
+        current = months.in_force(ledger.store, folder.name) if found else None
+        if current is not None and current.read_text(encoding="utf-8") != months.build(
+                ledger.store, folder.name, month_keys):
+            yield f"{current.relative_to(ledger.store.root).as_posix()}:1: month index differs from the ledger"
+
+
 def check_policy_version(ledger: Ledger) -> Iterator[str]:
     """The policy file is the version the last `policy set` recorded (once there is one): a hand edit
     since, or a `policy set` interrupted between its entry and the file, is reported."""
@@ -400,7 +419,7 @@ def _dropped(before: bytes, after: bytes) -> int:
 LINE_CHECKS: list[Check] = [check_files, check_torn, check_text, check_hashes, check_chain, check_ids,
                             check_partitions]
 SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_conflicts, check_signatures,
-                             check_policy_version]
+                             check_policy_version, check_month_indexes]
 
 
 def run(store: Store, policy, history: bool = False, legacy: bool = False, keys=None) -> tuple[int, list[str]]:

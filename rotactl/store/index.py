@@ -1,11 +1,14 @@
-"""A derived, rebuildable index of customer facts by phone (SQLite, git-ignored).
+"""Customer facts by phone: the sealed month indexes (committed, `store.months`) for the months
+rollover has closed, and a derived SQLite index (git-ignored) for the rest.
 
 `register` and `who` must find a customer's history without reading years of
-ledger. The index holds each entry that names a phone, keyed by every phone it
-names. It is brought up to date from the ledger on every use: days sealed by a
-checkpoint never change, so only the files of unsealed days are looked at, and
-of those only the lines added since the last look. Deleting the file loses
-nothing: the next command rebuilds it.
+ledger. Each entry that names a phone is filed under every phone it names (and
+every "#KIND" of the listed kinds). A month that has a month index in force is
+looked up there, in place; the other days are indexed in SQLite, brought up to
+date on every use: days sealed by a checkpoint never change, so only the files
+of unsealed days are looked at, and of those only the lines added since the last
+look. On a fresh clone that is the current month only. Deleting the SQLite file
+loses nothing: the next command rebuilds it.
 
 An office this user cannot write (a read-only copy, `chmod -R a-w`, a backup
 mount) still answers: when the file cannot be created, opened or written, the
@@ -15,11 +18,13 @@ that can at least be read.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 from rotactl.core.entries import Entry
 from rotactl.core.phones import masks_of
 from rotactl.errors import LedgerError
+from rotactl.store import months as months_mod
 from rotactl.store.files import LOCAL, Store
 from rotactl.store.records import CHAIN_FIELDS, decode
 
@@ -36,7 +41,7 @@ PHONE_FIELDS = ("phone", "family_of", "other", "mask")
 # Kinds that `disputes` and `report month` list across all history: each such
 # entry is also filed under the key "#KIND", so listing them is one lookup.
 LISTED_KINDS = frozenset({"deal", "claim", "ruling", "report-in", "reassign", "void", "policy-set"})
-VERSION = "8"   # bump when the keys change: an index of another version is rebuilt
+VERSION = "9"   # bump when the keys change: an index of another version is rebuilt
 
 
 def phones_of(record: dict) -> set[str]:
@@ -47,12 +52,25 @@ def phones_of(record: dict) -> set[str]:
     return keys
 
 
+def month_keys(record: dict) -> set[str]:
+    """The keys of an entry in a month index: its `phones_of`, and for a visit or a call the mask
+    keys of its phone (what the SQLite index keeps in its `masks` table)."""
+    keys = phones_of(record)
+    if record.get("kind") in ("visit", "call") and record.get("phone"):
+        keys.update(masks_of(record["phone"]))
+    return keys
+
+
 class Index:
     def __init__(self, store: Store):
         self.store = store
         self._decoded: dict[str, Entry] = {}
         self._voided: set[str] | None = None
         self._memory = False
+        self.months: dict[str, months_mod.MonthIndex] = {}     # month -> its index in force
+        self._month_hits: dict[str, list[Entry]] = {}          # key -> its entries of the indexed months
+        self._month_records: dict[str, dict] = {}              # entry id -> its raw record (for ciphers)
+        self._handles: dict = {}
         try:
             self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
             self._prepare()
@@ -90,13 +108,23 @@ class Index:
         row = self.db.execute("select value from meta where key = ?", (key,)).fetchone()
         return row[0] if row else ""
 
+    def _find_months(self) -> None:
+        base = self.store.root / "checkpoints"
+        for month in (sorted(os.listdir(base)) if base.is_dir() else []):
+            path = months_mod.in_force(self.store, month)
+            if path is not None:
+                self.months[month] = months_mod.MonthIndex(path)
+
     def refresh(self) -> None:
         store = self.store
+        self._find_months()
         watermark = self._meta("sealed")
         sealed = store.latest_checkpoint() or ""
         known = dict(((p, (s, n)) for p, s, n in self.db.execute("select path, size, lines from files")))
         rows, masked, ciphers, files, problems = [], [], [], [], []
         for day in store.days(after=watermark):
+            if day[:7] in self.months:
+                continue                    # its month index answers for it
             for rel in store.day_files(day):
                 size = (store.root / rel).stat().st_size
                 old_size, old_lines = known.get(rel, (0, 0))
@@ -150,42 +178,84 @@ class Index:
             entry = self._decoded[entry_id] = decode(json.loads(rec), owned=True)
         return entry
 
+    def forget(self) -> None:
+        """Drop what was looked up (after a refresh found lines written since)."""
+        self._voided = None
+        self._month_hits.clear()
+
+    def _in_months(self, key: str) -> list[Entry]:
+        """The key's entries in the months that have an index in force (each line read in place,
+        verified against its hash and against the key: a token may stand for more than one key)."""
+        found = self._month_hits.get(key)
+        if found is None:
+            found = []
+            for month, index in self.months.items():
+                for dd, offset in index.lookup(key):
+                    record, rel = months_mod.read_line(self.store.root, month, dd, offset, self._handles)
+                    if key not in month_keys(record):
+                        continue
+                    entry = self._decoded.get(record["id"])
+                    if entry is None:
+                        self._month_records[record["id"]] = record
+                        entry = self._decoded[record["id"]] = decode(
+                            {k: v for k, v in record.items() if k not in CHAIN_FIELDS and not k.endswith("_enc")},
+                            rel, owned=True)
+                    found.append(entry)
+            self._month_hits[key] = found
+        return found
+
+    def _merged(self, rows, key: str) -> list[Entry]:
+        """SQLite rows and the month indexes' entries of one key, in (time, id) order, each once."""
+        voided = self.voided if key != "#void" else set()
+        seen: dict[str, Entry] = {i: self._entry(i, rec) for i, rec in rows if i not in voided}
+        for entry in self._in_months(key) if self.months else ():
+            if entry.id not in voided:
+                seen.setdefault(entry.id, entry)
+        return sorted(seen.values(), key=lambda e: (e.at, e.id))
+
     @property
     def voided(self) -> set[str]:
         """The ids of the entries a `void` removed: they are left out of every answer."""
         if self._voided is None:
-            self._voided = {json.loads(rec).get("ref", "") for (rec,) in
-                            self.db.execute("select rec from facts where phone = '#void'")}
+            rows = self.db.execute("select id, rec from facts where phone = '#void'").fetchall()
+            self._voided = {e.ref for e in self._merged(rows, "#void")}
         return self._voided
 
     def fetch(self, phone: str) -> list[Entry]:
         """Every entry filed under a phone (or "#KIND"), typed, in (time, id) order; voided ones left out."""
-        voided = self.voided
-        return [self._entry(i, rec) for i, rec in
-                self.db.execute("select id, rec from facts where phone = ? order by at, id", (phone,))
-                if i not in voided]
+        return self._merged(self.db.execute("select id, rec from facts where phone = ?", (phone,)), phone)
 
     def fetch_many(self, keys) -> dict[str, list[Entry]]:
         """Every entry under each key, in (time, id) order: one query per 500 keys."""
         keys = sorted(set(keys))
-        out: dict[str, list[Entry]] = {k: [] for k in keys}
+        rows: dict[str, list] = {k: [] for k in keys}
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             marks = ",".join("?" * len(chunk))
             for phone, entry_id, rec in self.db.execute(
-                    f"select phone, id, rec from facts where phone in ({marks}) order by at, id", chunk):
-                if entry_id not in self.voided:
-                    out[phone].append(self._entry(entry_id, rec))
-        return out
+                    f"select phone, id, rec from facts where phone in ({marks})", chunk):
+                rows[phone].append((entry_id, rec))
+        return {k: self._merged(rows[k], k) for k in keys}
 
     def cipher(self, phone: str) -> str:
         """The encrypted number stored beside an identity ("" if none)."""
         row = self.db.execute("select enc from ciphers where phone = ?", (phone,)).fetchone()
-        return row[0] if row else ""
+        if row:
+            return row[0]
+        for entry in self._in_months(phone) if self.months else ():
+            record = self._month_records.get(entry.id, {})
+            for name, value in record.items():
+                if name.endswith("_enc") and record.get(name[:-4]) == phone:
+                    return value
+        return ""
 
     def phones_masked_as(self, mask: str, name: str, after: str, until: str) -> list[str]:
         """The phones a masked report-in ("+86 139****0001") could stand for: registered under
         that name with a visit or call between `after` and `until`."""
-        return [p for (p,) in self.db.execute(
+        found = {p for (p,) in self.db.execute(
             "select distinct phone from masks where mask = ? and at > ? and at <= ? and name = ?",
-            (mask, after, until, name))]
+            (mask, after, until, name))}
+        if self.months and any(after[:7] <= m <= until[:7] for m in self.months):
+            found.update(e.phone for e in self._in_months(mask)
+                         if e.kind in ("visit", "call") and after < e.at <= until and e.name == name and e.phone)
+        return sorted(found)

@@ -1,0 +1,156 @@
+"""Sealed month indexes: what a fresh clone needs to find a customer's facts without reading years.
+
+When rollover seals the last day of a month, it writes beside that month's
+checkpoints `checkpoints/YYYY-MM/index.HASH.tsv`: one line per (key, entry) of
+the month — every phone, mask key and "#KIND" an entry is filed under (the keys
+of the derived index, `store.index.phones_of`) — as
+
+    TOKEN <TAB> DD <TAB> OFFSET
+
+sorted, where TOKEN is the first 10 base32 characters of SHA-256(key) and
+OFFSET the byte offset of the entry's line in `ledger/YYYY-MM/DD.jsonl`. A
+lookup is a binary search in each sealed month's file and one read of each line
+it points to; the line is verified against its own hash and against the key
+(a TOKEN may stand for more than one key) before it is used. So the derived
+SQLite index only ever holds the months that have no such file — on a fresh
+clone, the current month — and nothing is rebuilt from years of history.
+
+The first line lists the checkpoints of the month it was built from. It is in
+force only while those are exactly the month's checkpoints: an `accept-late`
+that re-seals a day writes new checkpoints and a new index; until then (or for
+a month without one) the month is indexed in SQLite from its files. The name is
+the hash of the bytes, like a checkpoint's, so two clones that sealed the same
+lines write the same file. `check` rebuilds every index in force and compares.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import mmap
+import os
+from pathlib import Path
+
+from rotactl.store import codecs
+
+PREFIX = "index."
+SUFFIX = ".tsv"
+
+
+def token(key: str) -> bytes:
+    return base64.b32encode(hashlib.sha256(key.encode()).digest()[:7]).lower()[:10]
+
+
+def month_of_last_day(day: str) -> bool:
+    """Is `day` the last day of its month?"""
+    import datetime as dt
+
+    date = dt.date.fromisoformat(day)
+    return (date + dt.timedelta(days=1)).month != date.month
+
+
+def build(store, month: str, keys_of) -> str:
+    """The index text of a month from its day files (`keys_of(record)`: the keys an entry is filed under)."""
+    rows = []
+    for day in sorted(d for d in store.days(after=f"{month}-00") if d[:7] == month):
+        rel = f"ledger/{month}/{day[8:10]}.jsonl"
+        data = (store.root / rel).read_bytes()
+        offset = data.index(b"\n") + 1              # after the header
+        for raw in data[offset:].split(b"\n")[:-1]:
+            record, _digest = codecs.jsonl_record(raw)
+            for key in keys_of(record):
+                rows.append(b"%s\t%s\t%d\n" % (token(key), day[8:10].encode(), offset))
+            offset += len(raw) + 1
+    rows.sort()
+    covers = " ".join(sorted(p.name for p in _checkpoints(store, month)))
+    return f"# rotactl month index of {month}; covers {covers}\n" + b"".join(rows).decode()
+
+
+def _checkpoints(store, month: str) -> list[Path]:
+    folder = store.root / "checkpoints" / month
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [folder / n for n in names if n[2:3] == "." and n.endswith(".toml")]
+
+
+def write(store, month: str, keys_of) -> str:
+    """Write the month's index (if not there already); returns its path relative to the office."""
+    from rotactl.store.files import checkpoint_hash
+
+    text = build(store, month, keys_of)
+    name = f"{PREFIX}{checkpoint_hash(text.encode())}{SUFFIX}"
+    path = store.root / "checkpoints" / month / name
+    if not path.exists():
+        store.write_whole(path, text)
+    return path.relative_to(store.root).as_posix()
+
+
+def in_force(store, month: str) -> Path | None:
+    """The month's index that covers exactly its current checkpoints, or None."""
+    folder = store.root / "checkpoints" / month
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    found = [n for n in names if n.startswith(PREFIX) and n.endswith(SUFFIX)]
+    if not found:
+        return None
+    covers = " ".join(sorted(n for n in names if n[2:3] == "." and n.endswith(".toml")))
+    for name in sorted(found):
+        with open(folder / name, "rb") as handle:
+            head = handle.readline().decode("utf-8", "replace")
+        if head.rstrip("\n").split("; covers ", 1)[-1] == covers:
+            return folder / name
+    return None
+
+
+class MonthIndex:
+    """One month's index file, searched in place (mmap + binary search)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.month = path.parent.name
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            self.data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self.start = self.data.find(b"\n") + 1 if size else 0
+
+    def lookup(self, key: str) -> list[tuple[str, int]]:
+        """(day DD, byte offset) of each line filed under the key's token."""
+        want = token(key)
+        data, lo, hi = self.data, self.start, len(self.data)
+        while lo < hi:                       # lo: the first line whose token may be >= want
+            line = data.rfind(b"\n", 0, (lo + hi) // 2) + 1      # the start of the line holding the middle
+            if data[line:line + 10] < want:
+                lo = data.find(b"\n", line) + 1
+            else:
+                hi = line
+        out = []
+        pos = lo
+        while data[pos:pos + 10] == want:
+            end = data.find(b"\n", pos)
+            _tok, dd, offset = data[pos:end].split(b"\t")
+            out.append((dd.decode(), int(offset)))
+            pos = end + 1
+        return out
+
+
+def read_line(root: Path, month: str, dd: str, offset: int, cache: dict) -> tuple[dict, str]:
+    """The record at a byte offset of a day file, verified against its own hash; (record, where)."""
+    rel = f"ledger/{month}/{dd}.jsonl"
+    handle = cache.get(rel)
+    if handle is None:
+        handle = cache[rel] = open(root / rel, "rb")
+    handle.seek(offset)
+    raw = handle.readline().rstrip(b"\n")
+    try:
+        record, digest = codecs.jsonl_record(raw)
+    except codecs.CodecError:
+        record, digest = {}, ""
+    if not record or digest != record.get("hash"):
+        from rotactl.errors import LedgerError
+
+        raise LedgerError([f"{rel}: the line at byte {offset} is not the entry the month index "
+                           f"checkpoints/{month} names (edited after it was sealed?); run `rotactl check`"])
+    return record, rel
