@@ -1,3 +1,3 @@
-from rotactl.cli import main
+from rotactl import main
 
 main()

@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from rotactl import __version__
 from rotactl.commands._shell import Env
 from rotactl.errors import LedgerError, RotactlError
 from rotactl.argv import global_options_first
@@ -153,7 +154,7 @@ def _silence_stdout() -> None:
 @click.option("--reveal", is_flag=True, help="Show full phone numbers.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Output language (default: [office] language).")
 @click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 BOM (always so when stdout is a file).")
-@click.version_option(None, "-V", "--version", package_name="rotactl", prog_name="rotactl")
+@click.version_option(__version__, "-V", "--version", prog_name="rotactl")
 @click.pass_context
 def cli(ctx, directory, at, actor, fmt, reveal, lang, bom):
     """rotactl — 轮排与判客:who receives the next customer, and whose customer it is."""

@@ -140,13 +140,15 @@ CATALOGUE: list[tuple[str, str]] = [
     (r"cannot sign the entry: (.+)", r"无法为记录签名:\1"),
     (r"git (\S+) failed(.*)", r"git \1 失败\2"),
 ]
-_COMPILED = [(re.compile(pattern, re.S), chinese) for pattern, chinese in CATALOGUE]
+_COMPILED: list = []     # compiled on the first refusal to translate, not at every start-up
 
 
 def translate(message: str, zh: bool) -> str:
     """The refusal in the output's language (unknown messages as they are)."""
     if not zh:
         return message
+    if not _COMPILED:
+        _COMPILED.extend((re.compile(pattern, re.S), chinese) for pattern, chinese in CATALOGUE)
     for pattern, chinese in _COMPILED:
         match = pattern.fullmatch(message)
         if match:

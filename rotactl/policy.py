@@ -284,13 +284,12 @@ def parse(text: str, name: str = "rotactl.toml") -> Policy:
             continue
         for key, value in body.items():
             knob = SCHEMA[section].get(key)
-            line = _line_of(text, section, key)
             if knob is None:
-                problems.append(f"{name}:{line}: unknown key {section}.{key}")
+                problems.append(f"{name}:{_line_of(text, section, key)}: unknown key {section}.{key}")
                 continue
             error = _check(value, knob)
             if error:
-                problems.append(f"{name}:{line}: {section}.{key}: {error}")
+                problems.append(f"{name}:{_line_of(text, section, key)}: {section}.{key}: {error}")
                 continue
             values[section][key] = value
     if problems:

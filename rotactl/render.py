@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import re
-import secrets
+import os
 import sys
 from decimal import Decimal
 from numbers import Number
@@ -115,7 +115,7 @@ def pairs(data: dict, zh: bool = True) -> str:
                     disable_numparse=True)
 
 
-_MARKER = f"rotactl-number-{secrets.token_hex(8)}:"     # random per run: no stored text can forge it
+_MARKER = f"rotactl-number-{os.urandom(8).hex()}:"     # random per run: no stored text can forge it
 
 
 def _dumps(data, **options) -> str:
