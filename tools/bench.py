@@ -422,3 +422,7 @@ def main() -> None:
             if unit == "/s":
                 shown = f"{value:8.2f}/s"
             print(f"{name:46} {shown:>12} {ratio:8.2f}×  {target:22} {'met' if met else 'NOT met'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
