@@ -133,6 +133,35 @@ def _dumps(data, **options) -> str:
     return re.sub(f'"{re.escape(marker)}([0-9.-]+)"', r"\1", text) if seen else text
 
 
+def emit_stream(chunks, fmt: str, columns: list[str] | None, title: str = "", zh: bool = True,
+                bom: bool = False) -> None:
+    """A long list written as it is produced, one chunk (a day) at a time, so that no output holds all
+    history in memory: JSON as one array, CSV as one table (the columns of its first row unless
+    given), a table as one block per chunk."""
+    out, count, writer = sys.stdout, 0, None
+    if fmt not in ("json", "csv") and title:
+        out.write(title + "\n")
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if fmt == "csv" and writer is None:
+            out.write("\ufeff" if bom else "")
+            writer = csv.writer(out, lineterminator="\n")
+            columns = columns or list(chunk[0])
+            writer.writerow(columns)
+        if fmt == "json":
+            out.write(("[\n" if not count else ",\n") + ",\n".join(_dumps(item) for item in chunk))
+        elif fmt == "csv":
+            writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in chunk)
+        else:
+            out.write(("\n" if count else "") + table(chunk, columns, zh) + "\n")
+        count += len(chunk)
+    if fmt == "json":
+        out.write("\n]\n" if count else "[]\n")
+    elif fmt != "csv" and not count:
+        out.write(("(无)" if zh else "(none)") + "\n")
+
+
 def emit(data, fmt: str, columns: list[str] | None = None, title: str = "", zh: bool = True,
          bom: bool = False) -> None:
     if fmt == "json":

@@ -84,6 +84,13 @@ class Env:
         emit(data, self.fmt, columns, title, zh, bom=self.bom)
         self.bom = False                        # one BOM, at the start of the output
 
+    def stream(self, chunks, columns, title=""):
+        """A long list, written chunk by chunk (`render.emit_stream`)."""
+        from rotactl.render import emit_stream
+
+        emit_stream(chunks, self.fmt, columns, title, self.zh, bom=self.bom)
+        self.bom = False
+
     def reading(self):
         """A reading command's lock: shared, so it never sees half a write."""
         return self.office.store.lock(exclusive=False)

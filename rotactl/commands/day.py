@@ -139,16 +139,23 @@ def _keys(office):
 
 @click.command()
 @click.option("--history", is_flag=True, help="Also check every git commit: none drops or edits a ledger line.")
+@click.option("--full", is_flag=True, help="Read everything again, not only what is new since the last clean check.")
 @reads
-def check(env, at, history):
+def check(env, at, history, full):
     """校验账本:Validate every ledger file, chain and checkpoint; exit 3 on any problem."""
-    from rotactl.store.check import run
+    from rotactl.store.check import run_checks
 
-    count, problems = run(env.office.store, env.office.policy, history, keys=_keys(env.office))
+    count, problems, since, why = run_checks(env.office.store, env.office.policy, history, keys=_keys(env.office),
+                                             full=full)
     if env.fmt == "json":
-        env.emit({"ok": not problems, "entries": count, "problems": problems})
+        env.emit({"ok": not problems, "entries": count, "since": since or None, "problems": problems})
     elif not problems:
-        click.echo(f"正常:{count} 条记录" if env.zh else f"ok: {count} entries")
+        if not since:
+            click.echo(f"正常:{count} 条记录" if env.zh else f"ok: {count} entries")
+        else:
+            click.echo(f"正常:{since} 之后的 {count} 条新记录;此前各日已校验且文件未变(全部重读:check --full)"
+                       if env.zh else f"ok: {count} new entries after {since}; the days before were verified "
+                       "and their files are unchanged (read everything again: check --full)")
     if problems:
         if env.fmt != "json":
             for line in problems:
@@ -164,35 +171,43 @@ def log(env, at, since, kind):
     """流水:The entries themselves, in (time, id) order."""
     store = env.office.store
     start = clock.parse_day(since, "--since") if since else at[:10]
-    lines = [line for day in store.days(after=dates.prev_day(start)) for line in store.read_day(day)]
-    rows, voided = [], env.office.voided()
-    for record in sorted((line.record for line in lines), key=lambda r: (r["at"], r["id"])):
-        if kind and record["kind"] != kind:
-            continue
-        row = {k: v for k, v in record.items()
-               if k not in ("writer", "prev", "hash", "after") and not k.endswith("_enc")}
-        if record["id"] in voided:
-            row["void"] = True
-        for money in ("amount", "fine"):     # yuan: exact numbers, as everywhere (SPEC §4.2)
-            if money in row and _MONEY.fullmatch(row[money]):
-                row[money] = Decimal(row[money])
-        for f in PHONE_FIELDS:
-            if f in row:
-                row[f] = env.mask(row[f])
-        rows.append(row)
-    if env.fmt == "json":
-        env.emit(rows)
-    else:
-        from rotactl.words import detail_key, detail_value, value_word
+    voided, zh = env.office.voided(), env.zh
+    other = "其他日期: --since YYYY-MM-DD" if zh else "other days: --since YYYY-MM-DD"
+    title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
+        else (f"{start} 起的记录" if zh else f"entries from {start}")
 
-        void = " (作废)" if env.zh else " (void)"
-        shown = [{"at": r["at"][5:16], "kind": value_word("kind", r["kind"], env.zh) + (void if r.get("void") else ""),
-                  "staff": r.get("receiver") or r.get("staff", ""),
-                  "detail": " ".join(f"{detail_key(k, env.zh)}={detail_value(k, v, env.zh)}" for k, v in r.items()
-                                     if k not in ("id", "at", "kind", "actor", "staff", "receiver", "void"))}
-                 for r in rows]
-        zh = env.zh
-        other = "其他日期: --since YYYY-MM-DD" if zh else "other days: --since YYYY-MM-DD"
-        title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
-            else (f"{start} 起的记录" if zh else f"entries from {start}")
-        env.emit(shown, ["at", "kind", "staff", "detail"], title=title)
+    def days():
+        """Day by day, each day's entries in (time, id) order (an entry lives in the file of its day,
+        so the days in order are the whole in order); a day's scan is dropped once it is written."""
+        for day in store.days(after=dates.prev_day(start)):
+            rows = [_log_row(env, line.record, voided) for line in
+                    sorted(store.read_day(day), key=lambda x: (x.record["at"], x.id))
+                    if not kind or line.record["kind"] == kind]
+            store.forget()
+            yield rows if env.fmt == "json" else [_shown_row(r, zh) for r in rows]
+
+    env.stream(days(), None if env.fmt == "json" else ["at", "kind", "staff", "detail"], title=title)
+
+
+def _log_row(env, record: dict, voided: set) -> dict:
+    row = {k: v for k, v in record.items()
+           if k not in ("writer", "prev", "hash", "after") and not k.endswith("_enc")}
+    if record["id"] in voided:
+        row["void"] = True
+    for money in ("amount", "fine"):     # yuan: exact numbers, as everywhere (SPEC §4.2)
+        if money in row and _MONEY.fullmatch(row[money]):
+            row[money] = Decimal(row[money])
+    for f in PHONE_FIELDS:
+        if f in row:
+            row[f] = env.mask(row[f])
+    return row
+
+
+def _shown_row(r: dict, zh: bool) -> dict:
+    from rotactl.words import detail_key, detail_value, value_word
+
+    void = " (作废)" if zh else " (void)"
+    return {"at": r["at"][5:16], "kind": value_word("kind", r["kind"], zh) + (void if r.get("void") else ""),
+            "staff": r.get("receiver") or r.get("staff", ""),
+            "detail": " ".join(f"{detail_key(k, zh)}={detail_value(k, v, zh)}" for k, v in r.items()
+                               if k not in ("id", "at", "kind", "actor", "staff", "receiver", "void"))}

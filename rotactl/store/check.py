@@ -17,6 +17,7 @@ from rotactl.errors import DomainError, LedgerError
 from rotactl.store import records
 from rotactl.store.files import CHECKPOINTS, FileScan, Line, Store, checkpoint_hash, partition
 from rotactl.store.scan import LEGACY_SUFFIXES, legacy_partition
+from rotactl.store.check_git import check_committed, check_history
 
 LEDGER_SUFFIXES = (".jsonl",)     # format 2; a format-1 file here is not a ledger file (`migrate` converts)
 
@@ -30,11 +31,17 @@ class Ledger:
     stray: list[str] = field(default_factory=list)
     legacy: bool = False            # a format-1 office (what `migrate` reads)
     keys: object = None             # the office key, when this clone has it (pre-migration signatures)
+    since: str = ""                 # an incremental check: only the days after this one (`checked`)
+    prior: dict = field(default_factory=dict)     # what the watermark carries (signing keys, last policy set)
+    after: dict = field(default_factory=dict)     # the same, as this check leaves it
 
     @classmethod
-    def load(cls, store: Store, policy, legacy: bool = False, keys=None) -> "Ledger":
-        ledger = cls(store, policy, legacy=legacy, keys=keys)
+    def load(cls, store: Store, policy, legacy: bool = False, keys=None, since: str = "",
+             prior: dict | None = None) -> "Ledger":
+        ledger = cls(store, policy, legacy=legacy, keys=keys, since=since, prior=prior or {})
         for rel in store.all_files():
+            if since and f"{rel[7:14]}-{rel[15:17]}" <= since:
+                continue                    # verified before, unchanged since (`checked`)
             if rel.endswith(LEGACY_SUFFIXES if legacy else LEDGER_SUFFIXES):
                 ledger.scans[rel] = store.scan(rel)
             else:
@@ -46,7 +53,7 @@ class Ledger:
             yield from scan.entries
 
     def sealed_days(self) -> list[str]:
-        return self.store.sealed_days()
+        return [d for d in self.store.sealed_days() if d > self.since]
 
     @functools.cached_property
     def void_refs(self) -> set[str]:
@@ -212,7 +219,7 @@ def check_carried_state(ledger: Ledger) -> Iterator[str]:
         by_day.setdefault(line.at[:10], []).append(line)
     sealed = set(ledger.sealed_days())
     last_sealed = max(sealed, default="")
-    carry = Carry()
+    carry = Carry.from_dict(ledger.store.read_checkpoint(ledger.since).get("state", {})) if ledger.since else Carry()
     for date in sorted(set(by_day) | sealed):
         try:
             current = _checkpoints(ledger, date) if date in sealed else []
@@ -259,9 +266,10 @@ def check_signatures(ledger: Ledger) -> Iterator[str]:
     from rotactl.store import signing
 
     lines = sorted(ledger.lines(), key=lambda x: (x.at, x.id))
-    keys: dict[str, str] = {}
-    epoch, todo = None, []
-    managers: set[str] = set()
+    state = ledger.prior.get("signing", {})
+    keys: dict[str, str] = dict(state.get("keys", {}))
+    epoch, todo = state.get("epoch"), []
+    managers: set[str] = set(state.get("managers", []))
     for line in lines:
         record = line.record
         kind = record["kind"]
@@ -288,6 +296,7 @@ def check_signatures(ledger: Ledger) -> Iterator[str]:
                 epoch = epoch or record["at"]
             if record.get("role") == "manager":
                 managers.add(record["staff"])
+    ledger.after["signing"] = {"keys": keys, "epoch": epoch, "managers": sorted(managers)}
     results = signing.verify_many([(signing.payload(r), r["sig"], r.get("actor", ""), k) for _w, _i, r, k in todo])
     for (where, entry_id, _r, _k), good in zip(todo, results):
         if not good:
@@ -313,8 +322,13 @@ def check_month_indexes(ledger: Ledger) -> Iterator[str]:
     from rotactl.store.index import month_keys
 
     base = ledger.store.root / CHECKPOINTS
+    verified = set(ledger.prior.get("months", []))
+    ledger.after["months"] = []
     for folder in sorted(base.iterdir()) if base.is_dir() else []:
         found = sorted(p for p in folder.iterdir() if p.name.startswith(months.PREFIX))
+        ledger.after["months"] += [p.name for p in found]
+        if found and {p.name for p in found} <= verified:
+            continue                        # rebuilt and compared by an earlier check, unchanged since
         for path in found:
             rel = path.relative_to(ledger.store.root).as_posix()
             if path.name != f"{months.PREFIX}{checkpoint_hash(path.read_bytes())}{months.SUFFIX}":
@@ -331,9 +345,15 @@ def check_policy_version(ledger: Ledger) -> Iterator[str]:
     from rotactl.policy import version
 
     sets = [line for line in ledger.lines() if line.kind == "policy-set"]
-    if not sets:
+    before = ledger.prior.get("policy_set")
+    if sets:
+        last = max(sets, key=lambda x: (x.at, x.id))
+        ledger.after["policy_set"] = {k: last.record.get(k, "") for k in ("id", "at", "key", "version")}
+    elif before:
+        ledger.after["policy_set"] = before
+        last = Line(dict(before, kind="policy-set"), "", 0)
+    else:
         return
-    last = max(sets, key=lambda x: (x.at, x.id))
     try:
         actual = version(ledger.store.policy_path.read_bytes())
     except OSError:
@@ -345,87 +365,28 @@ def check_policy_version(ledger: Ledger) -> Iterator[str]:
                "`rotactl policy set`")
 
 
-def check_committed(ledger: Ledger) -> Iterator[str]:
-    """In a git office: every ledger file's working copy extends its committed version (nothing
-    committed was dropped or edited, even on a day not yet sealed), and checkpoints are as committed."""
-    from rotactl.store import git
-
-    root = ledger.store.root
-    if not git.is_repo(root) or not git.has_head(root):
-        return
-    committed = git.tree(root)
-    differ = {}
-    for rel, blob in committed.items():
-        path = root / rel
-        data = path.read_bytes() if path.is_file() else None
-        if data is None:
-            yield f"{rel}:1: committed in git but missing from the working copy"
-        elif git.blob_id(data) != blob:
-            differ[rel] = (blob, data)
-    old = git.Blobs(root).read([blob for blob, _data in differ.values()])
-    for rel, (blob, data) in sorted(differ.items()):
-        before = old.get(blob, b"")
-        if rel.startswith(CHECKPOINTS + "/"):
-            yield f"{rel}:1: checkpoint differs from its committed version"
-        elif not data.startswith(before):
-            line, lines = _first_difference(before, data), before.count(b"\n")
-            yield (f"{rel}:{line}: the working copy drops or changes committed line {line} "
-                   f"(git has {lines} lines; restore with `git checkout -- {rel}`)")
-
-
-def check_history(ledger: Ledger) -> Iterator[str]:
-    """`check --history`: no commit drops or edits a ledger line of its parent (a merge keeps both
-    parents' lines), and no commit changes or deletes a checkpoint."""
-    from rotactl.store import git
-
-    root = ledger.store.root
-    if not git.is_repo(root) or not git.has_head(root):
-        return
-    pairs = git.history(root)
-    wanted = [blob for _c, _p, changes in pairs for status, old, new, _path in changes if status != "A"
-              for blob in (old, new) if set(blob) != {"0"}]
-    blobs = git.Blobs(root).read(wanted)
-    for commit, parent, changes in pairs:
-        for status, old, new, path in changes:
-            if status == "A":
-                continue
-            if path.startswith(CHECKPOINTS + "/"):
-                yield f"{path}:1: commit {commit[:12]} {'deletes' if status == 'D' else 'changes'} a checkpoint"
-                continue
-            missing = _dropped(blobs.get(old, b""), blobs.get(new, b"") if status != "D" else b"")
-            if missing:
-                yield (f"{path}:{missing}: commit {commit[:12]} drops or edits line {missing} of its parent "
-                       f"{parent[:12]}")
-
-
-def _first_difference(before: bytes, after: bytes) -> int:
-    lines_before, lines_after = before.split(b"\n"), after.split(b"\n")
-    for number, (a, b) in enumerate(zip(lines_before, lines_after), start=1):
-        if a != b:
-            return number
-    return min(len(lines_before), len(lines_after))
-
-
-def _dropped(before: bytes, after: bytes) -> int:
-    """The first line of `before` (1-based) that `after` does not keep, in order; 0 if none."""
-    kept = iter(after.split(b"\n"))
-    for number, line in enumerate(before.split(b"\n")[:-1] if before.endswith(b"\n") else before.split(b"\n"),
-                                  start=1):
-        if not any(line == other for other in kept):
-            return number
-    return 0
-
-
 LINE_CHECKS: list[Check] = [check_files, check_torn, check_text, check_hashes, check_chain, check_ids,
                             check_partitions]
 SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_conflicts, check_signatures,
                              check_policy_version, check_month_indexes]
 
 
-def run(store: Store, policy, history: bool = False, legacy: bool = False, keys=None) -> tuple[int, list[str]]:
+def run(store: Store, policy, history: bool = False, legacy: bool = False, keys=None,
+        full: bool = True) -> tuple[int, list[str]]:
     """(entries, problems) of every check; the seal checks only on a ledger whose lines are sound;
-    `history`: also every commit of a git office; `legacy`: a format-1 office."""
-    ledger = Ledger.load(store, policy, legacy, keys)
+    `history`: also every commit of a git office; `legacy`: a format-1 office; not `full`: only what
+    is new since the last clean check (`checked`), when nothing it verified has changed."""
+    count, problems, _since, _why = run_checks(store, policy, history, legacy, keys, full)
+    return count, problems
+
+
+def run_checks(store: Store, policy, history: bool = False, legacy: bool = False, keys=None, full: bool = True):
+    """`run`, and (the day the check started after, or "", why it was a full check)."""
+    from rotactl.store import checked
+
+    prior, why = (None, "--full") if full or legacy or history else checked.load(store)
+    since = prior["through"] if prior else ""
+    ledger = Ledger.load(store, policy, legacy, keys, since=since, prior=prior)
     problems = [p for check in LINE_CHECKS + [check_committed] + ([check_history] if history else [])
                 for p in check(ledger)]
     if not problems:
@@ -434,4 +395,7 @@ def run(store: Store, policy, history: bool = False, legacy: bool = False, keys=
                 problems += list(check(ledger))
             except LedgerError as exc:
                 problems += exc.problems
-    return sum(len(s.entries) for s in ledger.scans.values()), problems
+    through = store.latest_checkpoint() or ""
+    if not problems and not legacy and through:
+        checked.save(store, through, {k: v for k, v in ledger.after.items()})
+    return sum(len(s.entries) for s in ledger.scans.values()), problems, since, why

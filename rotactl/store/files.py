@@ -90,6 +90,10 @@ class Store:
         self._scans[rel] = (key, result)
         return result
 
+    def forget(self) -> None:
+        """Drop the decoded files kept for this command (a long pass keeps one day at a time)."""
+        self._scans.clear()
+
     def day_files(self, day: str) -> list[str]:
         folder = self.root / LEDGER / day[:7]
         return [f"{LEDGER}/{day[:7]}/{day[8:10]}{suffix}" for suffix in SUFFIXES

@@ -69,7 +69,7 @@ class Index:
         self._memory = False
         self.months: dict[str, months_mod.MonthIndex] = {}     # month -> its index in force
         self._month_hits: dict[str, list[Entry]] = {}          # key -> its entries of the indexed months
-        self._month_records: dict[str, dict] = {}              # entry id -> its raw record (for ciphers)
+        self._ciphers: dict[str, str] = {}                     # identity -> its number encrypted (month lines)
         self._handles: dict = {}
         try:
             self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
@@ -188,21 +188,41 @@ class Index:
         verified against its hash and against the key: a token may stand for more than one key)."""
         found = self._month_hits.get(key)
         if found is None:
-            found = []
+            found = self._month_hits[key] = []
             for month, index in self.months.items():
                 for dd, offset in index.lookup(key):
-                    record, rel = months_mod.read_line(self.store.root, month, dd, offset, self._handles)
-                    if key not in month_keys(record):
-                        continue
-                    entry = self._decoded.get(record["id"])
-                    if entry is None:
-                        self._month_records[record["id"]] = record
-                        entry = self._decoded[record["id"]] = decode(
-                            {k: v for k, v in record.items() if k not in CHAIN_FIELDS and not k.endswith("_enc")},
-                            rel, owned=True)
-                    found.append(entry)
-            self._month_hits[key] = found
+                    self._read(key, month, dd, offset)
         return found
+
+    def _in_months_many(self, keys: list[str]) -> None:
+        """`_in_months` for many keys: each month's index read once (a search per key and month
+        would be months × keys searches for `disputes`)."""
+        todo = [k for k in keys if k not in self._month_hits]
+        if len(todo) < 64:
+            for key in todo:
+                self._in_months(key)
+            return
+        wanted: dict[bytes, list[str]] = {}
+        for key in todo:
+            self._month_hits[key] = []
+            wanted.setdefault(months_mod.token(key), []).append(key)
+        for month, index in self.months.items():
+            for key, dd, offset in index.lookup_many(wanted):
+                self._read(key, month, dd, offset)
+
+    def _read(self, key: str, month: str, dd: str, offset: int) -> None:
+        record, rel = months_mod.read_line(self.store.root, month, dd, offset, self._handles)
+        if key not in month_keys(record):
+            return                          # another key with the same token
+        entry = self._decoded.get(record["id"])
+        if entry is None:
+            for name, value in record.items():
+                if name.endswith("_enc") and record.get(name[:-4]):
+                    self._ciphers[record[name[:-4]]] = value
+            entry = self._decoded[record["id"]] = decode(
+                {k: v for k, v in record.items() if k not in CHAIN_FIELDS and not k.endswith("_enc")},
+                rel, owned=True)
+        self._month_hits[key].append(entry)
 
     def _merged(self, rows, key: str) -> list[Entry]:
         """SQLite rows and the month indexes' entries of one key, in (time, id) order, each once."""
@@ -235,6 +255,8 @@ class Index:
             for phone, entry_id, rec in self.db.execute(
                     f"select phone, id, rec from facts where phone in ({marks})", chunk):
                 rows[phone].append((entry_id, rec))
+        if self.months:
+            self._in_months_many(keys)
         return {k: self._merged(rows[k], k) for k in keys}
 
     def cipher(self, phone: str) -> str:
@@ -242,12 +264,9 @@ class Index:
         row = self.db.execute("select enc from ciphers where phone = ?", (phone,)).fetchone()
         if row:
             return row[0]
-        for entry in self._in_months(phone) if self.months else ():
-            record = self._month_records.get(entry.id, {})
-            for name, value in record.items():
-                if name.endswith("_enc") and record.get(name[:-4]) == phone:
-                    return value
-        return ""
+        if self.months:
+            self._in_months(phone)
+        return self._ciphers.get(phone, "")
 
     def phones_masked_as(self, mask: str, name: str, after: str, until: str) -> list[str]:
         """The phones a masked report-in ("+86 139****0001") could stand for: registered under

@@ -7,7 +7,7 @@ of the derived index, `store.index.phones_of`) — as
 
     TOKEN <TAB> DD <TAB> OFFSET
 
-sorted, where TOKEN is the first 10 base32 characters of SHA-256(key) and
+sorted, where TOKEN is the first 10 hex digits of SHA-256(key) and
 OFFSET the byte offset of the entry's line in `ledger/YYYY-MM/DD.jsonl`. A
 lookup is a binary search in each sealed month's file and one read of each line
 it points to; the line is verified against its own hash and against the key
@@ -24,7 +24,6 @@ lines write the same file. `check` rebuilds every index in force and compares.
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import mmap
 import os
@@ -37,7 +36,7 @@ SUFFIX = ".tsv"
 
 
 def token(key: str) -> bytes:
-    return base64.b32encode(hashlib.sha256(key.encode()).digest()[:7]).lower()[:10]
+    return hashlib.sha256(key.encode()).hexdigest()[:10].encode()
 
 
 def month_of_last_day(day: str) -> bool:
@@ -52,14 +51,9 @@ def build(store, month: str, keys_of) -> str:
     """The index text of a month from its day files (`keys_of(record)`: the keys an entry is filed under)."""
     rows = []
     for day in sorted(d for d in store.days(after=f"{month}-00") if d[:7] == month):
-        rel = f"ledger/{month}/{day[8:10]}.jsonl"
-        data = (store.root / rel).read_bytes()
-        offset = data.index(b"\n") + 1              # after the header
-        for raw in data[offset:].split(b"\n")[:-1]:
-            record, _digest = codecs.jsonl_record(raw)
-            for key in keys_of(record):
-                rows.append(b"%s\t%s\t%d\n" % (token(key), day[8:10].encode(), offset))
-            offset += len(raw) + 1
+        dd = day[8:10].encode()
+        for line in store.scan(f"ledger/{month}/{day[8:10]}.jsonl").entries:   # decoded and verified once
+            rows += [b"%s\t%s\t%d\n" % (token(key), dd, line.offset) for key in keys_of(line.record)]
     rows.sort()
     covers = " ".join(sorted(p.name for p in _checkpoints(store, month)))
     return f"# rotactl month index of {month}; covers {covers}\n" + b"".join(rows).decode()
@@ -133,6 +127,19 @@ class MonthIndex:
             _tok, dd, offset = data[pos:end].split(b"\t")
             out.append((dd.decode(), int(offset)))
             pos = end + 1
+        return out
+
+
+    def lookup_many(self, wanted: dict[bytes, list[str]]) -> list[tuple[str, str, int]]:
+        """(key, day DD, byte offset) for many keys at once (`wanted`: token -> keys): one pass over
+        the file instead of a search per key."""
+        out = []
+        data = self.data
+        for line in data[self.start:].split(b"\n"):
+            keys = wanted.get(line[:10])
+            if keys:
+                _tok, dd, offset = line.split(b"\t")
+                out += [(key, dd.decode(), int(offset)) for key in keys]
         return out
 
 

@@ -32,6 +32,7 @@ class Line:
     record: codecs.Record
     path: str
     line: int
+    offset: int = 0         # the byte offset of the line in its file
 
     @property
     def id(self) -> str:
@@ -84,6 +85,7 @@ def scan_text(rel: str, data: bytes) -> FileScan:
         scan.found("header", f"{rel}:1: header line was changed")
     rows = _rows_v2(scan, lines) if codec is codecs.JSONL else _rows_v1(scan, codec, lines)
     seen: dict[str, codecs.Record] = {}
+    offsets = _offsets(lines)
     for number, record, digest in rows:
         missing = [k for k in ("id", "at", "kind", "writer", "hash") if not record.get(k)]
         if missing:
@@ -102,10 +104,18 @@ def scan_text(rel: str, data: bytes) -> FileScan:
             scan.found("id", f"{rel}:{number}: duplicate entry id {record['id']}")
         seen.setdefault(record["id"], record)
         scan.heads[writer] = record["hash"]
-        entry = Line(record, rel, number)
+        entry = Line(record, rel, number, offsets[number - 1])
         scan.entries.append(entry)
         scan.chains.setdefault(writer, []).append(entry)
     return scan
+
+
+def _offsets(lines: list[bytes]) -> list[int]:
+    out, at = [], 0
+    for line in lines:
+        out.append(at)
+        at += len(line) + 1
+    return out
 
 
 def _rows_v2(scan: FileScan, lines: list[bytes]):
