@@ -41,7 +41,7 @@ def indexed_rows(office, month):
 def test_closing_a_month_writes_its_index_and_a_fresh_clone_does_not_index_that_month(tmp_path):
     office = closed_october(tmp_path)
     (index,) = list((office.path / "checkpoints" / "2026-10").glob("index.*.tsv"))
-    assert index.read_text(encoding="utf-8").startswith("# rotactl month index of 2026-10; covers 30.")
+    assert index.read_text(encoding="utf-8").startswith("# rotactl month index v1 of 2026-10; covers 30.")
     want = views(office)
     shutil.rmtree(office.path / ".rotactl")                        # what a fresh clone has
     assert views(office) == want

@@ -38,7 +38,7 @@ STAFF = [f"s{i:02d}" for i in range(40)]
 TODAY = dt.date(2026, 11, 2)
 YEARS = 5
 RUNS = 9
-VERSION = "5"   # 5: ledger format 2, both offices git repositories   # of the generated history: another version is regenerated
+VERSION = "6"   # 6: ledger format 2, both offices git repositories, month index v1   # of the generated history: another version is regenerated
 CSV_PASS = """
 import csv, sys
 from pathlib import Path

@@ -7,7 +7,7 @@ ledger would only repeat what the line checks found).
 """
 from __future__ import annotations
 
-import functools
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -17,6 +17,7 @@ from rotactl.errors import DomainError, LedgerError
 from rotactl.store import records
 from rotactl.store.files import CHECKPOINTS, FileScan, Line, Store, checkpoint_hash, partition
 from rotactl.store.scan import LEGACY_SUFFIXES, legacy_partition
+from rotactl.store.check_derived import check_month_indexes, signed_before_migration
 from rotactl.store.check_git import check_committed, check_history
 
 LEDGER_SUFFIXES = (".jsonl",)     # format 2; a format-1 file here is not a ledger file (`migrate` converts)
@@ -34,16 +35,24 @@ class Ledger:
     since: str = ""                 # an incremental check: only the days after this one (`checked`)
     prior: dict = field(default_factory=dict)     # what the watermark carries (signing keys, last policy set)
     after: dict = field(default_factory=dict)     # the same, as this check leaves it
+    month: str = ""                 # a streamed check: the month whose files `scans` holds
+    carry: object = None            # a streamed check: the state replayed up to this month
+    ids: set = field(default_factory=set)         # a streamed check: hashes of the ids of the months before
+    files: list = field(default_factory=list)     # every ledger file to check
+    accepted: set | None = None     # a streamed check: the days `accept-late` accepted (`_pre_pass`)
+    refs: set | None = None         # a streamed check: the entries a `void` names (`_pre_pass`)
 
     @classmethod
     def load(cls, store: Store, policy, legacy: bool = False, keys=None, since: str = "",
-             prior: dict | None = None) -> "Ledger":
+             prior: dict | None = None, scan: bool = True) -> "Ledger":
         ledger = cls(store, policy, legacy=legacy, keys=keys, since=since, prior=prior or {})
         for rel in store.all_files():
             if since and f"{rel[7:14]}-{rel[15:17]}" <= since:
                 continue                    # verified before, unchanged since (`checked`)
             if rel.endswith(LEGACY_SUFFIXES if legacy else LEDGER_SUFFIXES):
-                ledger.scans[rel] = store.scan(rel)
+                ledger.files.append(rel)
+                if scan:
+                    ledger.scans[rel] = store.scan(rel)
             else:
                 ledger.stray.append(rel)
         return ledger
@@ -53,12 +62,14 @@ class Ledger:
             yield from scan.entries
 
     def sealed_days(self) -> list[str]:
-        return [d for d in self.store.sealed_days() if d > self.since]
+        return [d for d in self.store.sealed_days() if d > self.since and (not self.month or d[:7] == self.month)]
 
-    @functools.cached_property
+    @property
     def void_refs(self) -> set[str]:
         """The ids every `void` in the ledger names."""
-        return {line.record.get("ref") for line in self.lines() if line.kind == "void"}
+        if self.refs is None:
+            self.refs = {line.record.get("ref") for line in self.lines() if line.kind == "void"}
+        return self.refs
 
 
 Check = Callable[[Ledger], Iterator[str]]
@@ -97,7 +108,11 @@ def check_ids(ledger: Ledger) -> Iterator[str]:
         where = f"{line.path}:{line.line}"
         if line.id in seen and seen[line.id] != where:
             yield f"{where}: entry id {line.id} also in {seen[line.id]}"
+        elif line.id not in seen and hash(line.id) in ledger.ids:
+            yield f"{where}: entry id {line.id} also in an earlier month"
         seen.setdefault(line.id, where)
+    if ledger.month:
+        ledger.ids.update(hash(i) for i in seen)
 
 
 check_ids.kinds = ("id",)
@@ -152,8 +167,9 @@ def _late(ledger: Ledger, date: str, checkpoint: dict) -> tuple[list[str], list[
 def check_seals(ledger: Ledger) -> Iterator[str]:
     """A sealed day still holds every line its checkpoint recorded; lines added to it later (a git
     merge) are reported until `accept-late`; a checkpoint's name is the hash of its bytes."""
-    store = ledger.store
-    accepted = {d for x in ledger.lines() if x.kind == "accept-late" for d in x.record.get("days", "").split(",")}
+    store, accepted = ledger.store, ledger.accepted
+    if accepted is None:
+        accepted = {d for x in ledger.lines() if x.kind == "accept-late" for d in x.record.get("days", "").split(",")}
     for date in ledger.sealed_days():
         for path in store.checkpoint_files(date):
             rel = path.relative_to(store.root).as_posix()
@@ -219,7 +235,8 @@ def check_carried_state(ledger: Ledger) -> Iterator[str]:
         by_day.setdefault(line.at[:10], []).append(line)
     sealed = set(ledger.sealed_days())
     last_sealed = max(sealed, default="")
-    carry = Carry.from_dict(ledger.store.read_checkpoint(ledger.since).get("state", {})) if ledger.since else Carry()
+    carry = ledger.carry if ledger.carry is not None else \
+        Carry.from_dict(ledger.store.read_checkpoint(ledger.since).get("state", {})) if ledger.since else Carry()
     for date in sorted(set(by_day) | sealed):
         try:
             current = _checkpoints(ledger, date) if date in sealed else []
@@ -228,7 +245,7 @@ def check_carried_state(ledger: Ledger) -> Iterator[str]:
         voided = set(current[0][1].get("voided", [])) if current else (ledger.void_refs if date > last_sealed else set())
         entries = [records.decode(x.record, f"{x.path}:{x.line}") for x in by_day.get(date, [])
                    if x.id not in voided]
-        carry = end_day(replay_day(carry, date, ledger.policy, entries))
+        carry = ledger.carry = end_day(replay_day(carry, date, ledger.policy, entries))
         if not current:
             continue
         if any(_late(ledger, date, c)[1] for _p, c in current if c.get("generation") is not None):
@@ -303,42 +320,6 @@ def check_signatures(ledger: Ledger) -> Iterator[str]:
             yield f"{where}: entry {entry_id} has a signature that does not verify (forged or edited?)"
 
 
-def signed_before_migration(record: dict, keys) -> dict:
-    """The format-1 record an entry's `sig_v1` was made over: its numbers decrypted (needs the key)."""
-    if keys is None:
-        raise DomainError("its signature can be verified only with the office key (`rotactl key import`)")
-    out = {k: v for k, v in record.items() if not k.endswith("_enc") and k != "sig_v1"}
-    for name, value in record.items():
-        if name.endswith("_enc") and out.get(name[:-4]):
-            out[name[:-4]] = keys.decrypt(value)
-    out["sig"] = record["sig_v1"]
-    return out
-
-
-def check_month_indexes(ledger: Ledger) -> Iterator[str]:
-    """Every month index is named by the hash of its bytes, and the one in force for a month is
-    exactly what its sealed days give (a forged index could hide a customer's facts)."""
-    from rotactl.store import months
-    from rotactl.store.index import month_keys
-
-    base = ledger.store.root / CHECKPOINTS
-    verified = set(ledger.prior.get("months", []))
-    ledger.after["months"] = []
-    for folder in sorted(base.iterdir()) if base.is_dir() else []:
-        found = sorted(p for p in folder.iterdir() if p.name.startswith(months.PREFIX))
-        ledger.after["months"] += [p.name for p in found]
-        if found and {p.name for p in found} <= verified:
-            continue                        # rebuilt and compared by an earlier check, unchanged since
-        for path in found:
-            rel = path.relative_to(ledger.store.root).as_posix()
-            if path.name != f"{months.PREFIX}{checkpoint_hash(path.read_bytes())}{months.SUFFIX}":
-                yield f"{rel}:1: month index does not match its name (edited?)"
-        current = months.in_force(ledger.store, folder.name) if found else None
-        if current is not None and current.read_text(encoding="utf-8") != months.build(
-                ledger.store, folder.name, month_keys):
-            yield f"{current.relative_to(ledger.store.root).as_posix()}:1: month index differs from the ledger"
-
-
 def check_policy_version(ledger: Ledger) -> Iterator[str]:
     """The policy file is the version the last `policy set` recorded (once there is one): a hand edit
     since, or a `policy set` interrupted between its entry and the file, is reported."""
@@ -368,7 +349,7 @@ def check_policy_version(ledger: Ledger) -> Iterator[str]:
 LINE_CHECKS: list[Check] = [check_files, check_torn, check_text, check_hashes, check_chain, check_ids,
                             check_partitions]
 SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_conflicts, check_signatures,
-                             check_policy_version, check_month_indexes]
+                             check_month_indexes]     # and, once every month is read, check_policy_version
 
 
 def run(store: Store, policy, history: bool = False, legacy: bool = False, keys=None,
@@ -386,16 +367,51 @@ def run_checks(store: Store, policy, history: bool = False, legacy: bool = False
 
     prior, why = (None, "--full") if full or legacy or history else checked.load(store)
     since = prior["through"] if prior else ""
-    ledger = Ledger.load(store, policy, legacy, keys, since=since, prior=prior)
-    problems = [p for check in LINE_CHECKS + [check_committed] + ([check_history] if history else [])
+    ledger = Ledger.load(store, policy, legacy, keys, since=since, prior=prior, scan=False)
+    ledger.refs, ledger.accepted = _pre_pass(store, ledger.files)
+    problems = [p for check in [check_files, check_committed] + ([check_history] if history else [])
                 for p in check(ledger)]
-    if not problems:
-        for check in SEAL_CHECKS:
+    base = store.root / CHECKPOINTS
+    months = sorted({rel[7:14] for rel in ledger.files} |
+                    {m for m in (os.listdir(base) if base.is_dir() else []) if not since or m >= since[:7]})
+    count = 0
+    for month in months:            # one month in memory at a time
+        ledger.month = month
+        ledger.scans = {rel: store.scan(rel) for rel in ledger.files if rel[7:14] == month}
+        count += sum(len(s.entries) for s in ledger.scans.values())
+        problems += [p for check in LINE_CHECKS[1:] for p in check(ledger)]
+        for check in SEAL_CHECKS if not problems else ():
             try:
                 problems += list(check(ledger))
             except LedgerError as exc:
                 problems += exc.problems
+        sets = [line.record for line in ledger.lines() if line.kind == "policy-set"]
+        if sets:
+            last = max(sets, key=lambda r: (r["at"], r["id"]))
+            ledger.after["policy_set"] = {k: last.get(k, "") for k in ("id", "at", "key", "version")}
+        ledger.prior.update({k: ledger.after[k] for k in ("signing", "policy_set") if k in ledger.after})
+        store.forget()
+    ledger.month, ledger.scans = "", {}
+    if not problems:
+        problems += list(check_policy_version(ledger))
     through = store.latest_checkpoint() or ""
     if not problems and not legacy and through:
-        checked.save(store, through, {k: v for k, v in ledger.after.items()})
-    return sum(len(s.entries) for s in ledger.scans.values()), problems, since, why
+        checked.save(store, through, dict(ledger.after))
+    return count, problems, since, why
+
+
+def _pre_pass(store: Store, files: list[str]) -> tuple[set[str], set[str]]:
+    """What the checks of one month need from the others: the entries a `void` names, and the days an
+    `accept-late` accepted; a byte search finds the few files to decode."""
+    refs, accepted = set(), set()
+    for rel in files:
+        data = (store.root / rel).read_bytes()
+        if b"void" not in data and b"accept-late" not in data:
+            continue
+        for line in store.scan(rel).entries:
+            if line.kind == "void":
+                refs.add(line.record.get("ref"))
+            elif line.kind == "accept-late":
+                accepted.update(line.record.get("days", "").split(","))
+        store.forget()
+    return refs, accepted

@@ -32,6 +32,7 @@ from pathlib import Path
 from rotactl.store import codecs
 
 PREFIX = "index."
+HEADER = "# rotactl month index v1 of"     # another version (another TOKEN) is not in force: SQLite answers
 SUFFIX = ".tsv"
 
 
@@ -56,7 +57,7 @@ def build(store, month: str, keys_of) -> str:
             rows += [b"%s\t%s\t%d\n" % (token(key), dd, line.offset) for key in keys_of(line.record)]
     rows.sort()
     covers = " ".join(sorted(p.name for p in _checkpoints(store, month)))
-    return f"# rotactl month index of {month}; covers {covers}\n" + b"".join(rows).decode()
+    return f"{HEADER} {month}; covers {covers}\n" + b"".join(rows).decode()
 
 
 def _checkpoints(store, month: str) -> list[Path]:
@@ -94,7 +95,7 @@ def in_force(store, month: str) -> Path | None:
     for name in sorted(found):
         with open(folder / name, "rb") as handle:
             head = handle.readline().decode("utf-8", "replace")
-        if head.rstrip("\n").split("; covers ", 1)[-1] == covers:
+        if head.startswith(HEADER) and head.rstrip("\n").split("; covers ", 1)[-1] == covers:
             return folder / name
     return None
 
