@@ -376,6 +376,8 @@ def rollover_cost(one: Path, five: Path, work: Path) -> list[tuple]:
             else:
                 shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".rotactl"))
             timed(copy, AT + ["who", "13900000001"])
+            if (copy / ".git").is_dir():   # an office in use: git's index settled (a fresh clone re-hashes once)
+                subprocess.run(["git", "-C", str(copy), "status", "--short"], capture_output=True, check=True)
             samples[tag].append(timed(copy, ["--at", f"{(TODAY + dt.timedelta(days=1)).isoformat()} 00:30",
                                              "rollover"]))
             shutil.rmtree(copy)
