@@ -109,11 +109,28 @@ class Index:
         return row[0] if row else ""
 
     def _find_months(self) -> None:
+        """The month indexes in force. Which file that is only changes when a file is added to (or
+        removed from) the month's folder, so it is remembered by the folder's modification time."""
         base = self.store.root / "checkpoints"
+        try:
+            known = json.loads(self._meta("months") or "{}")
+        except ValueError:
+            known = {}
+        found = {}
         for month in (sorted(os.listdir(base)) if base.is_dir() else []):
-            path = months_mod.in_force(self.store, month)
-            if path is not None:
-                self.months[month] = months_mod.MonthIndex(path)
+            stamp = (base / month).stat().st_mtime_ns
+            name = known[month][1] if known.get(month, [None])[0] == stamp else None
+            if name is None:
+                path = months_mod.in_force(self.store, month)
+                name = path.name if path is not None else ""
+            found[month] = [stamp, name]
+            if name:
+                self.months[month] = months_mod.MonthIndex(base / month / name)
+        if found != known:
+            try:
+                self.db.execute("insert or replace into meta values ('months', ?)", (json.dumps(found),))
+            except sqlite3.Error:
+                pass                        # a read-only office: looked up again next time
 
     def refresh(self) -> None:
         store = self.store

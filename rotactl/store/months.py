@@ -106,15 +106,23 @@ class MonthIndex:
     def __init__(self, path: Path):
         self.path = path
         self.month = path.parent.name
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            self.data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        self.start = self.data.find(b"\n") + 1 if size else 0
+        self._data = None
+
+    @property
+    def data(self):
+        """The file, mapped on the first lookup."""
+        if self._data is None:
+            with open(self.path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            self.start = self._data.find(b"\n") + 1 if size else 0
+        return self._data
 
     def lookup(self, key: str) -> list[tuple[str, int]]:
         """(day DD, byte offset) of each line filed under the key's token."""
         want = token(key)
-        data, lo, hi = self.data, self.start, len(self.data)
+        data = self.data
+        lo, hi = self.start, len(data)
         while lo < hi:                       # lo: the first line whose token may be >= want
             line = data.rfind(b"\n", 0, (lo + hi) // 2) + 1      # the start of the line holding the middle
             if data[line:line + 10] < want:
