@@ -128,14 +128,15 @@ class Office:
                           self.entries(date) if entries is None else entries)
 
     # -- customers ---------------------------------------------------------------------
-    def index(self):
+    def index(self, complete: bool = False):
+        """The phone index, up to date; `complete`: for a whole-history question (`Index.refresh`)."""
         if self._index is None:
             from rotactl.store.index import Index
 
             self._index = Index(self.store)
-            self._index.refresh()
-        elif self._stale:
-            self._index.refresh()           # only the lines written since `warm`
+            self._index.refresh(complete)
+        elif self._stale or (complete and self._index.months):
+            self._index.refresh(complete)   # only the lines written since `warm` (or every month, once)
             self._index.forget()
         self._stale = False
         return self._index
@@ -209,7 +210,7 @@ class Office:
         With `phones_of_interest`, only the groups of those phones."""
         from rotactl.core.phones import masks_of
 
-        index = self.index()
+        index = self.index(complete=phones_of_interest is None)
         listed = index.fetch_many(["#deal", "#claim", "#report-in"] if phones_of_interest is None
                                   else ["#report-in"])
         reported = {r.mask for r in listed["#report-in"] if r.mask}

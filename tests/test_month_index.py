@@ -44,8 +44,11 @@ def test_closing_a_month_writes_its_index_and_a_fresh_clone_does_not_index_that_
     assert index.read_text(encoding="utf-8").startswith("# rotactl month index v1 of 2026-10; covers 30.")
     want = views(office)
     shutil.rmtree(office.path / ".rotactl")                        # what a fresh clone has
-    assert views(office) == want
+    at = "2026-11-02 12:00"                                        # who and who: from the month index
+    assert (office.ok("--reveal", "who", "13900000001", at=at), office.ok("who", "13900000009", at=at)) == want[:2]
     assert indexed_rows(office, "2026-10") == 0 and indexed_rows(office, "2026-11") > 0
+    assert views(office) == want          # disputes (whole history) indexed every month once, same answers
+    assert indexed_rows(office, "2026-10") > 0
     who = want[0]
     assert who["owner"] == "a" and who["group"] == ["13900000001", "13900000005"]
     assert [d["customer"] for d in want[2]] == ["139****0001"]

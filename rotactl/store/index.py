@@ -70,6 +70,7 @@ class Index:
         self.months: dict[str, months_mod.MonthIndex] = {}     # month -> its index in force
         self._month_hits: dict[str, list[Entry]] = {}          # key -> its entries of the indexed months
         self._ciphers: dict[str, str] = {}                     # identity -> its number encrypted (month lines)
+        self._places: dict[tuple, tuple] = {}                  # (month, day, offset) -> (entry, its keys)
         self._handles: dict = {}
         try:
             self.db = sqlite3.connect(store.local("index.sqlite"), isolation_level=None, timeout=30)
@@ -132,15 +133,21 @@ class Index:
             except sqlite3.Error:
                 pass                        # a read-only office: looked up again next time
 
-    def refresh(self) -> None:
+    def refresh(self, complete: bool = False) -> None:
+        """Index the lines not indexed yet. `complete`: a whole-history command (`disputes`), for which
+        one SQLite query beats thousands of month-index lookups: index every month once (a fresh
+        clone's first such command pays it), and from then on keep SQLite complete and use it alone."""
         store = self.store
         self._find_months()
+        whole = self._meta("complete") == "1"
+        if complete and not whole:
+            self._set_meta("sealed", "")    # every day, once
         watermark = self._meta("sealed")
         sealed = store.latest_checkpoint() or ""
         known = dict(((p, (s, n)) for p, s, n in self.db.execute("select path, size, lines from files")))
         rows, masked, ciphers, files, problems = [], [], [], [], []
         for day in store.days(after=watermark):
-            if day[:7] in self.months:
+            if day[:7] in self.months and not (complete or whole):
                 continue                    # its month index answers for it
             for rel in store.day_files(day):
                 size = (store.root / rel).stat().st_size
@@ -164,8 +171,19 @@ class Index:
                             masked += [(m, entry.at, phone, entry.record.get("name", ""))
                                        for m in masks_of(phone)]
                 files.append((rel, size, scan.lines))
+                store.forget()
+            if len(rows) > 100_000 and not problems and not self._memory:   # a long build: in batches
+                try:
+                    self._add(rows, masked, ciphers, files, watermark)
+                    rows, masked, ciphers, files = [], [], [], []
+                except sqlite3.Error:
+                    pass                    # kept for the final write (or the in-memory fallback)
         if problems:
             raise LedgerError(problems)
+        if complete and not whole:
+            self._set_meta("complete", "1")
+        if complete or whole:
+            self.months = {}                # SQLite holds everything: the month indexes are not needed
         if not rows and not files and sealed == watermark:
             return
         try:
@@ -178,6 +196,17 @@ class Index:
             self.db, self._memory = self._in_memory(self.db), True
             self._prepare()
             self.refresh()
+
+    def _set_meta(self, key: str, value: str) -> None:
+        """Write one meta value; an index this user cannot write goes on in a copy in memory."""
+        try:
+            self.db.execute("insert or replace into meta values (?, ?)", (key, value))
+        except sqlite3.Error:
+            if self._memory:
+                raise
+            self.db, self._memory = self._in_memory(self.db), True
+            self._prepare()
+            self.db.execute("insert or replace into meta values (?, ?)", (key, value))
 
     def _add(self, rows, masked, ciphers, files, sealed: str) -> None:
         with self.db:
@@ -228,9 +257,14 @@ class Index:
                 self._read(key, month, dd, offset)
 
     def _read(self, key: str, month: str, dd: str, offset: int) -> None:
+        place = (month, dd, offset)
+        seen = self._places.get(place)
+        if seen is not None:                # read (and verified) for another key already
+            if key in seen[1]:
+                self._month_hits[key].append(seen[0])
+            return
         record, rel = months_mod.read_line(self.store.root, month, dd, offset, self._handles)
-        if key not in month_keys(record):
-            return                          # another key with the same token
+        keys = month_keys(record)
         entry = self._decoded.get(record["id"])
         if entry is None:
             for name, value in record.items():
@@ -239,7 +273,9 @@ class Index:
             entry = self._decoded[record["id"]] = decode(
                 {k: v for k, v in record.items() if k not in CHAIN_FIELDS and not k.endswith("_enc")},
                 rel, owned=True)
-        self._month_hits[key].append(entry)
+        self._places[place] = (entry, keys)
+        if key in keys:                     # else another key with the same token
+            self._month_hits[key].append(entry)
 
     def _merged(self, rows, key: str) -> list[Entry]:
         """SQLite rows and the month indexes' entries of one key, in (time, id) order, each once."""

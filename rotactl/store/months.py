@@ -24,6 +24,7 @@ lines write the same file. `check` rebuilds every index in force and compares.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import mmap
 import os
@@ -107,6 +108,9 @@ class MonthIndex:
         self.path = path
         self.month = path.parent.name
         self._data = None
+        self.calls = 0
+        self.tokens: list[bytes] | None = None    # for many lookups: every line's token, searched by bisect
+        self.starts: list[int] = []
 
     @property
     def data(self):
@@ -122,6 +126,22 @@ class MonthIndex:
         """(day DD, byte offset) of each line filed under the key's token."""
         want = token(key)
         data = self.data
+        self.calls += 1
+        if self.tokens is None and self.calls > 256:     # a whole-history command: index the tokens once
+            self.tokens, at = [], self.start
+            for line in data[self.start:].split(b"\n")[:-1]:
+                self.tokens.append(line[:10])
+                self.starts.append(at)
+                at += len(line) + 1
+        if self.tokens is not None:
+            out = []
+            i = bisect.bisect_left(self.tokens, want)
+            while i < len(self.tokens) and self.tokens[i] == want:
+                pos = self.starts[i]
+                _tok, dd, offset = data[pos:data.find(b"\n", pos)].split(b"\t")
+                out.append((dd.decode(), int(offset)))
+                i += 1
+            return out
         lo, hi = self.start, len(data)
         while lo < hi:                       # lo: the first line whose token may be >= want
             line = data.rfind(b"\n", 0, (lo + hi) // 2) + 1      # the start of the line holding the middle
