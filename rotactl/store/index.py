@@ -170,7 +170,7 @@ class Index:
                             phone = entry.record["phone"]
                             masked += [(m, entry.at, phone, entry.record.get("name", ""))
                                        for m in masks_of(phone)]
-                files.append((rel, size, scan.lines))
+                files.append((rel, scan.size, scan.lines))   # what was read: the file may have grown since `stat`
                 store.forget()
             if len(rows) > 100_000 and not problems and not self._memory:   # a long build: in batches
                 try:
