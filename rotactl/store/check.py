@@ -46,7 +46,7 @@ class Ledger:
     def load(cls, store: Store, policy, legacy: bool = False, keys=None, since: str = "",
              prior: dict | None = None, scan: bool = True) -> "Ledger":
         ledger = cls(store, policy, legacy=legacy, keys=keys, since=since, prior=prior or {})
-        for rel in store.all_files():
+        for rel in store.all_files(since[:7]):
             if since and f"{rel[7:14]}-{rel[15:17]}" <= since:
                 continue                    # verified before, unchanged since (`checked`)
             if rel.endswith(LEGACY_SUFFIXES if legacy else LEDGER_SUFFIXES):
@@ -396,7 +396,7 @@ def run_checks(store: Store, policy, history: bool = False, legacy: bool = False
         problems += list(check_policy_version(ledger))
     through = store.latest_checkpoint() or ""
     if not problems and not legacy and through:
-        checked.save(store, through, dict(ledger.after))
+        checked.save(store, through, dict(ledger.after), prior)
     return count, problems, since, why
 
 

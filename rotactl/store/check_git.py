@@ -2,6 +2,7 @@
 every commit against its parents."""
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 CHECKPOINTS = "checkpoints"
@@ -15,9 +16,16 @@ def check_committed(ledger) -> Iterator[str]:
     root = ledger.store.root
     if not git.is_repo(root) or not git.has_head(root):
         return
-    committed = git.tree(root)
-    differ = {}
     trusted = ledger.prior.get("files", {}) if ledger.since else {}
+    if ledger.since:                        # the months before were verified and are unchanged (`checked`)
+        recent = tuple(f"{top}/{m}" for top in ("ledger", CHECKPOINTS) if (root / top).is_dir()
+                       for m in os.listdir(root / top) if m >= ledger.since[:7])
+        if not recent:
+            return
+        committed = git.tree(root, paths=recent)
+    else:
+        committed = git.tree(root)
+    differ = {}
     for rel, blob in committed.items():
         path = root / rel
         if rel in trusted:

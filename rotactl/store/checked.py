@@ -26,13 +26,14 @@ NAME = "checked.json"
 VERSION = 1
 
 
-def _stats(store, through: str) -> dict[str, list[int]]:
-    """(size, mtime_ns) of every ledger and checkpoint file of the days up to `through`."""
+def _stats(store, through: str, after: str = "") -> dict[str, list[int]]:
+    """(size, mtime_ns) of every ledger and checkpoint file of the days up to `through` (`after`:
+    only of the months from that day's on)."""
     out = {}
     for top in ("ledger", "checkpoints"):
         base = store.root / top
         for month in sorted(os.listdir(base)) if base.is_dir() else []:
-            if month > through[:7]:
+            if month > through[:7] or month < after[:7]:
                 continue
             for entry in os.scandir(base / month):
                 day = f"{month}-{entry.name[:2]}"
@@ -70,10 +71,16 @@ def load(store) -> tuple[dict | None, str]:
     return data, ""
 
 
-def save(store, through: str, state: dict) -> None:
-    """Record a clean check through `through` (a cache: failing to write it loses nothing)."""
-    data = {"version": VERSION, "through": through, "files": _stats(store, through), "policy": _policy(store),
-            **state}
+def save(store, through: str, state: dict, before: dict | None = None) -> None:
+    """Record a clean check through `through` (a cache: failing to write it loses nothing). `before`:
+    the watermark this check started from, whose files need no second look."""
+    if before:
+        start = before["through"]
+        files = {k: v for k, v in before["files"].items() if k.split("/")[1] < start[:7]}
+        files.update(_stats(store, through, start))
+    else:
+        files = _stats(store, through)
+    data = {"version": VERSION, "through": through, "files": files, "policy": _policy(store), **state}
     try:
         path = store.local(NAME)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -143,12 +143,18 @@ class Store:
                         return line
         return None
 
-    def all_files(self) -> list[str]:
+    def all_files(self, since_month: str = "") -> list[str]:
+        """Every file under ledger/ (`since_month`: only in the months from that one on)."""
         base = self.root / LEDGER
         if not base.is_dir():
             return []
-        return sorted(f"{LEDGER}/{p.relative_to(base).as_posix()}" for p in base.rglob("*")
-                      if p.is_file())
+        out = []
+        for top in os.scandir(base):
+            if top.is_dir(follow_symlinks=False) and top.name >= since_month:
+                out += [f"{LEDGER}/{rel}" for rel in _walk(Path(top.path), top.name)]
+            elif not top.is_dir(follow_symlinks=False) and top.is_file():
+                out.append(f"{LEDGER}/{top.name}")
+        return sorted(out)
 
     # -- writing -------------------------------------------------------------
     def writer(self) -> str:
@@ -307,6 +313,16 @@ class Store:
         _write_synced(tmp, os.O_TRUNC, text.encode("utf-8"))
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+
+
+def _walk(folder: Path, prefix: str) -> list[str]:
+    out = []
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            out += _walk(Path(entry.path), f"{prefix}/{entry.name}")
+        elif entry.is_file():
+            out.append(f"{prefix}/{entry.name}")
+    return out
 
 
 def checkpoint_hash(data: bytes) -> str:

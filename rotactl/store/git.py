@@ -108,9 +108,9 @@ def has_head(root: Path) -> bool:
     return _git(root, "rev-parse", "-q", "--verify", "HEAD", check=False).returncode == 0
 
 
-def tree(root: Path, rev: str = "HEAD") -> dict[str, str]:
-    """path -> blob id of the ledger and checkpoint files in a commit."""
-    out = _git(root, "ls-tree", "-r", "-z", rev, "--", *TRACKED).stdout
+def tree(root: Path, rev: str = "HEAD", paths: tuple[str, ...] = ()) -> dict[str, str]:
+    """path -> blob id of the ledger and checkpoint files in a commit (`paths`: only under these)."""
+    out = _git(root, "ls-tree", "-r", "-z", rev, "--", *(paths or TRACKED)).stdout
     found = {}
     for item in filter(None, out.split(b"\0")):
         meta, _tab, path = item.partition(b"\t")
