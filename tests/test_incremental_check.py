@@ -125,3 +125,23 @@ def test_the_daily_check_still_verifies_signatures_with_the_keys_registered_befo
     ok(path, "staff", "suspend", "a", "--days", "1", at="2026-11-03 09:10", env={"ROTACTL_SIGNING_KEY": str(other)})
     result = rot(path, "check", at="2026-11-03 10:00")
     assert result.code == 3 and "does not verify" in result.out + result.err
+
+
+def test_the_daily_check_of_a_git_office_compares_the_new_days_with_the_commit(tmp_path):
+    from test_trust import check as check_git, init, ok, register
+
+    path = init(tmp_path / "o", git=True)
+    for sid in ("a", "b"):
+        ok(path, "staff", "add", sid, "--name", f"销售{sid}", at="2026-11-02 07:00")
+    ok(path, "check-in", "a", "b", at="2026-11-02 08:00", actor="desk")
+    register(path, "客一", "13900000001", "2026-11-02 09:00")
+    ok(path, "rollover", at="2026-11-03 00:30")
+    assert ok(path, "check", at="2026-11-03 00:40")["since"] is None
+    ok(path, "check-in", "a", "b", at="2026-11-03 08:00", actor="desk")
+    register(path, "客二", "13900000002", "2026-11-03 09:00")
+    day = path / "ledger" / "2026-11" / "03.jsonl"
+    lines = day.read_text(encoding="utf-8").splitlines(keepends=True)
+    day.write_text("".join(lines[:-1]), encoding="utf-8")        # a committed line dropped from the working copy
+    result = check_git(path, at="2026-11-03 10:00")
+    assert result.code == 3 and "ledger/2026-11/03.jsonl:" in result.err + result.out
+    assert "drops or changes committed line" in result.err + result.out
