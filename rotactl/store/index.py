@@ -134,6 +134,18 @@ class Index:
                 pass                        # a read-only office: looked up again next time
 
     def refresh(self, complete: bool = False) -> None:
+        """`_refresh`; an index file deleted underneath (a cache wipe, `git clean -fdX`) or that this
+        user cannot write: go on in a copy in memory (empty if none can be made), indexed again."""
+        try:
+            self._refresh(complete)
+        except sqlite3.Error:
+            if self._memory:
+                raise
+            self.db, self._memory = self._in_memory(self.db), True
+            self._prepare()
+            self._refresh(complete)
+
+    def _refresh(self, complete: bool = False) -> None:
         """Index the lines not indexed yet. `complete`: a whole-history command (`disputes`), for which
         one SQLite query beats thousands of month-index lookups: index every month once (a fresh
         clone's first such command pays it), and from then on keep SQLite complete and use it alone."""
@@ -195,7 +207,7 @@ class Index:
             # again from what that copy holds (everything, if the copy could not be made)
             self.db, self._memory = self._in_memory(self.db), True
             self._prepare()
-            self.refresh()
+            self._refresh(complete)
 
     def _set_meta(self, key: str, value: str) -> None:
         """Write one meta value; an index this user cannot write goes on in a copy in memory."""
@@ -223,6 +235,19 @@ class Index:
         if entry is None:
             entry = self._decoded[entry_id] = decode(json.loads(rec), owned=True)
         return entry
+
+    def _rows(self, sql: str, params=()) -> list:
+        """A query's rows. The index file deleted underneath (a cache wipe while this command runs):
+        go on in a copy in memory, indexed again from the ledger, and ask again."""
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.Error:
+            if self._memory:
+                raise
+            self.db, self._memory = self._in_memory(self.db), True
+            self._prepare()
+            self._refresh()
+            return self.db.execute(sql, params).fetchall()
 
     def forget(self) -> None:
         """Drop what was looked up (after a refresh found lines written since)."""
@@ -290,13 +315,13 @@ class Index:
     def voided(self) -> set[str]:
         """The ids of the entries a `void` removed: they are left out of every answer."""
         if self._voided is None:
-            rows = self.db.execute("select id, rec from facts where phone = '#void'").fetchall()
+            rows = self._rows("select id, rec from facts where phone = '#void'")
             self._voided = {e.ref for e in self._merged(rows, "#void")}
         return self._voided
 
     def fetch(self, phone: str) -> list[Entry]:
         """Every entry filed under a phone (or "#KIND"), typed, in (time, id) order; voided ones left out."""
-        return self._merged(self.db.execute("select id, rec from facts where phone = ?", (phone,)), phone)
+        return self._merged(self._rows("select id, rec from facts where phone = ?", (phone,)), phone)
 
     def fetch_many(self, keys) -> dict[str, list[Entry]]:
         """Every entry under each key, in (time, id) order: one query per 500 keys."""
@@ -305,7 +330,7 @@ class Index:
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            for phone, entry_id, rec in self.db.execute(
+            for phone, entry_id, rec in self._rows(
                     f"select phone, id, rec from facts where phone in ({marks})", chunk):
                 rows[phone].append((entry_id, rec))
         if self.months:
@@ -314,9 +339,9 @@ class Index:
 
     def cipher(self, phone: str) -> str:
         """The encrypted number stored beside an identity ("" if none)."""
-        row = self.db.execute("select enc from ciphers where phone = ?", (phone,)).fetchone()
-        if row:
-            return row[0]
+        rows = self._rows("select enc from ciphers where phone = ?", (phone,))
+        if rows:
+            return rows[0][0]
         if self.months:
             self._in_months(phone)
         return self._ciphers.get(phone, "")
@@ -324,7 +349,7 @@ class Index:
     def phones_masked_as(self, mask: str, name: str, after: str, until: str) -> list[str]:
         """The phones a masked report-in ("+86 139****0001") could stand for: registered under
         that name with a visit or call between `after` and `until`."""
-        found = {p for (p,) in self.db.execute(
+        found = {p for (p,) in self._rows(
             "select distinct phone from masks where mask = ? and at > ? and at <= ? and name = ?",
             (mask, after, until, name))}
         if self.months and any(after[:7] <= m <= until[:7] for m in self.months):
