@@ -38,7 +38,6 @@ class Office:
                               f"text: convert it with `rotactl migrate {root} NEW-DIR` (docs/ledger-format.md)")
         self.policy = policy_mod.load(self.store.policy_path)
         self._index = None
-        self._stale = False
         self._keys = None
         self._voided: set[str] | None = None
 
@@ -135,26 +134,10 @@ class Office:
 
             self._index = Index(self.store)
             self._index.refresh(complete)
-        elif self._stale or (complete and self._index.months):
-            self._index.refresh(complete)   # only the lines written since `warm` (or every month, once)
+        elif complete and self._index.months:
+            self._index.refresh(complete)   # every month in SQLite, once
             self._index.forget()
-        self._stale = False
         return self._index
-
-    def warm(self) -> None:
-        """Bring the derived index up to date before a writing command takes the lock, so that what
-        a fresh clone must index (the days no month index covers) is not read while every other desk
-        waits; under the lock, only the lines written since are. No lock is held here: a line being
-        written meanwhile (a torn tail) just leaves that file to the locked refresh."""
-        import sqlite3
-
-        from rotactl.errors import LedgerError
-
-        try:
-            self.index()
-        except (LedgerError, OSError, sqlite3.Error):     # the locked refresh will say what is wrong
-            self._index = None
-        self._stale = self._index is not None
 
     def _fetcher(self, extra: tuple[Entry, ...] = (), cache: dict | None = None, reported: set | None = None):
         """fetch(phone): every fact filed under the phone or under its masks (masked report-ins).

@@ -205,7 +205,6 @@ def writes(fn=None, *, roster: bool = False):
     @pass_env
     def command(env: Env, **options):
         office = env.office
-        office.warm()
         with office.store.lock(exclusive=True):
             at = env.at
             office.guard_open(at)
