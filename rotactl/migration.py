@@ -25,7 +25,8 @@ from pathlib import Path
 
 from rotactl import keys as keys_mod
 from rotactl.errors import DomainError
-from rotactl.office import PHONE_FIELDS, Office
+from rotactl.core.phones import PHONE_FIELDS
+from rotactl.office import Office
 from rotactl.store import codecs
 from rotactl.store.files import DAY_END_WRITER, partition
 

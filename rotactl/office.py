@@ -13,15 +13,12 @@ from rotactl import clock, policy as policy_mod
 from rotactl.core import attribution, dates, disputes
 from rotactl.core.entries import Entry, links_in
 from rotactl.core.penalties import day_end
-from rotactl.core.phones import mask
+from rotactl.core.phones import PHONE_FIELDS, mask
 from rotactl.core.replay import RECEPTION_KINDS, backdated, end_day, replay_day
 from rotactl.core.state import Carry, Day
 from rotactl.errors import DomainError
 from rotactl.store import months, records as codec
 from rotactl.store.files import DAY_END_WRITER, Store, partition
-
-
-PHONE_FIELDS = ("phone", "family_of", "other", "referred_by")   # each may carry FIELD_enc, the number encrypted
 
 
 class Office:

@@ -14,6 +14,8 @@ import functools
 # A report-in may hide the middle of the number (报备 "前三后四"): first 3 + last 4
 # or first 4 + last 5 digits of an 11-digit national number, `*` (or x) between.
 MASK_FORMS = ((3, 4), (4, 5))
+# The fields of an entry that hold a phone; in the ledger each may carry FIELD_enc, the number encrypted.
+PHONE_FIELDS = ("phone", "family_of", "other", "referred_by")
 
 
 def national(stored: str) -> str:

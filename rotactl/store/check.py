@@ -325,23 +325,17 @@ def check_policy_version(ledger: Ledger) -> Iterator[str]:
     since, or a `policy set` interrupted between its entry and the file, is reported."""
     from rotactl.policy import version
 
-    sets = [line for line in ledger.lines() if line.kind == "policy-set"]
-    before = ledger.prior.get("policy_set")
-    if sets:
-        last = max(sets, key=lambda x: (x.at, x.id))
-        ledger.after["policy_set"] = {k: last.record.get(k, "") for k in ("id", "at", "key", "version")}
-    elif before:
-        ledger.after["policy_set"] = before
-        last = Line(dict(before, kind="policy-set"), "", 0)
-    else:
+    last = ledger.prior.get("policy_set")       # the last one, which `run_checks` collects month by month
+    if not last:
         return
+    ledger.after["policy_set"] = last
     try:
         actual = version(ledger.store.policy_path.read_bytes())
     except OSError:
         return
-    if actual != last.record.get("version"):
-        yield (f"rotactl.toml:1: the policy file is version {actual}, but the last `policy set` ({last.id} at "
-               f"{last.at[:16]}, {last.record.get('key')}) recorded version {last.record.get('version')}: it was "
+    if actual != last.get("version"):
+        yield (f"rotactl.toml:1: the policy file is version {actual}, but the last `policy set` ({last['id']} at "
+               f"{last['at'][:16]}, {last.get('key')}) recorded version {last.get('version')}: it was "
                "edited by hand since, or that change was interrupted; record the policy in force with "
                "`rotactl policy set`")
 

@@ -22,7 +22,7 @@ import os
 import sqlite3
 
 from rotactl.core.entries import Entry
-from rotactl.core.phones import masks_of
+from rotactl.core.phones import PHONE_FIELDS as CIPHER_FIELDS, masks_of
 from rotactl.errors import LedgerError
 from rotactl.store import months as months_mod
 from rotactl.store.files import LOCAL, Store
@@ -139,11 +139,16 @@ class Index:
         try:
             self._refresh(complete)
         except sqlite3.Error:
-            if self._memory:
-                raise
-            self.db, self._memory = self._in_memory(self.db), True
-            self._prepare()
+            self._to_memory()
             self._refresh(complete)
+
+    def _to_memory(self) -> None:
+        """Go on in a private copy in memory (a read-only office, a cache wiped underneath); refused
+        when already there."""
+        if self._memory:
+            raise sqlite3.OperationalError("the in-memory index failed")
+        self.db, self._memory = self._in_memory(self.db), True
+        self._prepare()
 
     def _refresh(self, complete: bool = False) -> None:
         """Index the lines not indexed yet. `complete`: a whole-history command (`disputes`), for which
@@ -153,7 +158,7 @@ class Index:
         self._find_months()
         whole = self._meta("complete") == "1"
         if complete and not whole:
-            self._set_meta("sealed", "")    # every day, once
+            self._set_meta("sealed", "")        # every day, once
         watermark = self._meta("sealed")
         sealed = store.latest_checkpoint() or ""
         known = dict(((p, (s, n)) for p, s, n in self.db.execute("select path, size, lines from files")))
@@ -175,8 +180,8 @@ class Index:
                         text = json.dumps({k: v for k, v in record.items()
                                            if k not in CHAIN_FIELDS and not k.endswith("_enc")},
                                           ensure_ascii=False, separators=(",", ":"))
-                        ciphers += [(record[k[:-4]], v) for k, v in record.items()
-                                    if k.endswith("_enc") and record.get(k[:-4])]
+                        ciphers += [(record[f], record[f + "_enc"]) for f in CIPHER_FIELDS
+                                    if f + "_enc" in record and record.get(f)]
                         rows += [(p, entry.at, entry.id, text) for p in phones_of(entry.record)]
                         if entry.kind in ("visit", "call") and entry.record.get("phone"):
                             phone = entry.record["phone"]
@@ -198,27 +203,10 @@ class Index:
             self.months = {}                # SQLite holds everything: the month indexes are not needed
         if not rows and not files and sealed == watermark:
             return
-        try:
-            self._add(rows, masked, ciphers, files, max(sealed, watermark))
-        except sqlite3.Error:
-            if self._memory:
-                raise
-            # the file cannot be written (a read-only office): go on in a copy in memory, and look
-            # again from what that copy holds (everything, if the copy could not be made)
-            self.db, self._memory = self._in_memory(self.db), True
-            self._prepare()
-            self._refresh(complete)
+        self._add(rows, masked, ciphers, files, max(sealed, watermark))   # a failure: `refresh` goes on in memory
 
     def _set_meta(self, key: str, value: str) -> None:
-        """Write one meta value; an index this user cannot write goes on in a copy in memory."""
-        try:
-            self.db.execute("insert or replace into meta values (?, ?)", (key, value))
-        except sqlite3.Error:
-            if self._memory:
-                raise
-            self.db, self._memory = self._in_memory(self.db), True
-            self._prepare()
-            self.db.execute("insert or replace into meta values (?, ?)", (key, value))
+        self.db.execute("insert or replace into meta values (?, ?)", (key, value))
 
     def _add(self, rows, masked, ciphers, files, sealed: str) -> None:
         with self.db:
@@ -242,10 +230,7 @@ class Index:
         try:
             return self.db.execute(sql, params).fetchall()
         except sqlite3.Error:
-            if self._memory:
-                raise
-            self.db, self._memory = self._in_memory(self.db), True
-            self._prepare()
+            self._to_memory()
             self._refresh()
             return self.db.execute(sql, params).fetchall()
 
@@ -292,9 +277,9 @@ class Index:
         keys = month_keys(record)
         entry = self._decoded.get(record["id"])
         if entry is None:
-            for name, value in record.items():
-                if name.endswith("_enc") and record.get(name[:-4]):
-                    self._ciphers[record[name[:-4]]] = value
+            for name in CIPHER_FIELDS:
+                if name + "_enc" in record and record.get(name):
+                    self._ciphers[record[name]] = record[name + "_enc"]
             entry = self._decoded[record["id"]] = decode(
                 {k: v for k, v in record.items() if k not in CHAIN_FIELDS and not k.endswith("_enc")},
                 rel, owned=True)
