@@ -20,6 +20,8 @@ from rotactl.errors import DomainError
 from rotactl.store import months, records as codec
 from rotactl.store.files import DAY_END_WRITER, Store, partition
 
+ANALYSIS_BATCH = 2000    # customer groups' seeds whose facts `analyses` holds at once
+
 
 class Office:
     def __init__(self, root: str | Path, legacy: bool = False):
@@ -185,11 +187,10 @@ class Office:
     def rulings(self, at: str):
         return disputes.first_rulings(r for r in self.index().fetch("#ruling") if r.at <= at)
 
-    def analyses(self, at: str, carry: Carry, phones_of_interest=None) -> list[disputes.Analysis]:
-        """Every customer group that a deal, a claim or a report-in touches, analysed (DSP-DETECT).
-        With `phones_of_interest`, only the groups of those phones."""
-        from rotactl.core.phones import masks_of
-
+    def analyses(self, at: str, carry: Carry, phones_of_interest=None):
+        """Every customer group that a deal, a claim or a report-in touches, analysed (DSP-DETECT),
+        one at a time. With `phones_of_interest`, only the groups of those phones. The groups' facts
+        are fetched ANALYSIS_BATCH seeds at a time, so a five-year office never holds them all."""
         index = self.index(complete=phones_of_interest is None)
         listed = index.fetch_many(["#deal", "#claim", "#report-in"] if phones_of_interest is None
                                   else ["#report-in"])
@@ -206,25 +207,37 @@ class Office:
                     seeds.update(index.phones_masked_as(report.mask, report.name, report.at, until))
         else:
             seeds = set(phones_of_interest)
+        del listed
+        index.release()
+        rulings = self.rulings(at)
+        gone = attribution.departed(carry)
+        done: set[str] = set()
+        ordered = sorted(seeds)
+        for start in range(0, len(ordered), ANALYSIS_BATCH):
+            batch = [p for p in ordered[start:start + ANALYSIS_BATCH] if p not in done]
+            index.release()
+            cache = self._facts_of(index, batch, reported)
+            for phone in batch:
+                if phone in done:
+                    continue
+                group = self.group(phone, at, carry, cache=cache, gone=gone, reported=reported)
+                done.update(group.members)
+                yield disputes.analyse(group, rulings)
+
+    @staticmethod
+    def _facts_of(index, phones: list[str], reported: set[str]) -> dict[str, list[Entry]]:
+        """The facts of these phones and of the relatives their links name, fetched in batches."""
+        from rotactl.core.phones import masks_of
+
         cache: dict[str, list[Entry]] = {}
-        todo = set(seeds)
-        while todo:        # fetch the seeds, then the relatives their links name, in batches
+        todo = set(phones)
+        while todo:
             keys = set(todo)
             for p in todo:
                 keys.update(m for m in masks_of(p) if m in reported)
             cache.update(index.fetch_many(keys - cache.keys()))
             todo = {p for key in todo for r in cache[key] for link in links_in(r) for p in link[:2]} - cache.keys()
-        rulings = self.rulings(at)
-        gone = attribution.departed(carry)
-        done: set[str] = set()
-        out = []
-        for phone in sorted(seeds):
-            if phone in done:
-                continue
-            group = self.group(phone, at, carry, cache=cache, gone=gone, reported=reported)
-            done.update(group.members)
-            out.append(disputes.analyse(group, rulings))
-        return out
+        return cache
 
     def dispute(self, dispute: str, at: str, carry: Carry) -> dict | None:
         """One dispute by its id: a staff or claim dispute is raised by a deal or a claim entry, so

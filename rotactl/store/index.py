@@ -239,6 +239,12 @@ class Index:
         self._voided = None
         self._month_hits.clear()
 
+    def release(self) -> None:
+        """Let go of the entries decoded so far (a whole-history pass, between batches): answers stay
+        the same, an entry asked for again is decoded again."""
+        self._decoded.clear()
+        self._month_hits.clear()
+
     def _in_months(self, key: str) -> list[Entry]:
         """The key's entries in the months that have an index in force (each line read in place,
         verified against its hash and against the key: a token may stand for more than one key)."""
