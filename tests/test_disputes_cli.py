@@ -214,3 +214,20 @@ def test_agency_and_claim_disputes_are_found_by_id_and_ruled(make_office):
     assert after[agency_id]["award"] == {"链家": 70, "我爱我家": 30}
     again = office.run("resolve-dispute", agency_id, "--house", "--reason", "改判", at="2026-11-02 16:20")
     assert again.exit_code == 1 and "already ruled" in again.stderr
+
+
+def test_disputes_are_the_same_whatever_the_batch_of_groups(office, monkeypatch):
+    """`analyses` fetches the groups' facts a batch of seeds at a time (memory at five years) and the
+    index lets go of its decoded entries between batches: a batch of one gives the same disputes,
+    a family whose members fall in different batches included."""
+    from rotactl import office as office_mod
+
+    collision(office)
+    office.ok("check-in", "a", "b", "c", at="2026-11-04 08:55")
+    office.ok("register", "--name", "王五", "--phone", P3, at="2026-11-04 10:00")
+    office.ok("claim", P3, "--by", "a", "--note", "老客户", at="2026-11-04 11:00")
+    office.ok("deal", P1, "--by", "a", "--stage", "deposit", "--amount", "900000", at="2026-11-04 17:00")
+    whole = office.ok("disputes", "--all", at="2026-11-04 18:00")
+    assert sorted((d["kind"], d["customer"]) for d in whole) == [("claim", "139****0003"), ("staff", "139****0002")]
+    monkeypatch.setattr(office_mod, "ANALYSIS_BATCH", 1)
+    assert office.ok("disputes", "--all", at="2026-11-04 18:00") == whole
