@@ -40,20 +40,29 @@ def _first_line(data: bytes) -> str:
 
 
 def commit(root: Path, paths: list[str], message: str) -> None:
-    """Commit exactly these paths (added first). Uses the user's git identity, else `rotactl`."""
+    """Commit exactly these paths. Uses the user's git identity, else `rotactl`. A path git already
+    tracks needs no `git add` (`commit -- PATHS` takes its content as it is): one git process per
+    entry instead of two; a new file (a day's first entry) is added first."""
     paths = [p for p in paths if (Path(root) / p).exists()]
     if not paths:
         return
-    if _git(root, "add", "--", *paths, check=False).returncode != 0:
-        raise DomainError("the entry is written but git could not stage it; do not repeat the command: "
-                          "the next command commits it")
-    proc = _git(root, "commit", "-q", "--no-gpg-sign", "-m", message, "--", *paths, check=False)
-    if proc.returncode != 0 and b"tell me who you are" in proc.stderr + proc.stdout:
-        proc = _git(root, *IDENTITY, "commit", "-q", "--no-gpg-sign", "-m", message, "--", *paths, check=False)
+    proc = _commit(root, paths, message)
+    if proc.returncode != 0 and b"did not match any file(s) known to git" in proc.stderr:
+        if _git(root, "add", "--", *paths, check=False).returncode != 0:
+            raise DomainError("the entry is written but git could not stage it; do not repeat the command: "
+                              "the next command commits it")
+        proc = _commit(root, paths, message)
     if proc.returncode != 0 and b"nothing to commit" not in proc.stdout + proc.stderr \
             and b"no changes added" not in proc.stdout + proc.stderr:
         raise DomainError(f"the entry is written but git could not commit it ({_first_line(proc.stderr)}); "
                           "do not repeat the command: the next command commits it")
+
+
+def _commit(root: Path, paths: list[str], message: str) -> subprocess.CompletedProcess:
+    proc = _git(root, "commit", "-q", "--no-gpg-sign", "-m", message, "--", *paths, check=False)
+    if proc.returncode != 0 and b"tell me who you are" in proc.stderr + proc.stdout:
+        proc = _git(root, *IDENTITY, "commit", "-q", "--no-gpg-sign", "-m", message, "--", *paths, check=False)
+    return proc
 
 
 def busy(root: Path) -> str | None:
