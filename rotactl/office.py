@@ -308,7 +308,7 @@ class Office:
         from rotactl.store import git
 
         if git.is_repo(self.store.root):
-            git.commit(self.store.root, paths, message)
+            git.commit(self.store.root, paths, message, new=self.store.created)
 
     # -- rollover ------------------------------------------------------------------------
     def rollover(self, through: str) -> tuple[list[str], list[str]]:

@@ -295,6 +295,21 @@ def test_each_writing_command_makes_exactly_one_commit(tmp_path):
     assert git(path, "ls-files", "checkpoints").strip().startswith("checkpoints/2026-11/02.")
 
 
+def test_a_day_file_git_does_not_know_is_added_by_the_next_command(tmp_path):
+    """A writing command commits a file git tracks without `git add` (one git process); a file left
+    untracked (its command was interrupted before committing) is added when git says it does not know
+    it, and the next command's commit carries it."""
+    path = office(tmp_path / "o", git=True, staff=("a", "b"))
+    register(path, "客一", "13900000001", "2026-11-02 09:00")
+    git(path, "rm", "-q", "--cached", FLOOR)
+    git(path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "untrack")
+    assert git(path, "ls-files", FLOOR).strip() == "" and (path / FLOOR).exists()
+    register(path, "客二", "13900000002", "2026-11-02 09:10")
+    assert git(path, "ls-files", FLOOR).strip() == FLOOR
+    assert ledger_clean(path)
+    assert git(path, "show", f"HEAD:{FLOOR}").count("\n") == len(lines_of(path, FLOOR))
+
+
 def test_a_refused_command_makes_no_commit(tmp_path):
     path = office(tmp_path / "o", git=True, staff=("a",))
     register(path, "客一", "13900000001", "2026-11-02 09:00")

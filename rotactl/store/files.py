@@ -46,6 +46,7 @@ class Store:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
         self._scans: dict[str, tuple[tuple[int, int], FileScan]] = {}
+        self.created: set[str] = set()     # files this command created (git must add them before committing)
         self._writer: str | None = None
         self._last_us = 0
 
@@ -226,6 +227,7 @@ class Store:
             text = codecs.codec_for(rel).header + text
         _write_synced(path, os.O_APPEND, text.encode("utf-8"))
         if new:
+            self.created.add(rel)
             for folder in [path.parent, *[d.parent for d in created_dirs]]:
                 _fsync_dir(folder)
         self._scans.pop(rel, None)
@@ -309,6 +311,8 @@ class Store:
     def write_whole(self, path: Path, text: str) -> None:
         """Replace a file whole: a synced temporary file renamed over it (a crash leaves old or new)."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            self.created.add(path.relative_to(self.root).as_posix())
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         _write_synced(tmp, os.O_TRUNC, text.encode("utf-8"))
         os.replace(tmp, path)

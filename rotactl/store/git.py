@@ -39,23 +39,30 @@ def _first_line(data: bytes) -> str:
     return text.splitlines()[0] if text else "(no message)"
 
 
-def commit(root: Path, paths: list[str], message: str) -> None:
+def commit(root: Path, paths: list[str], message: str, new=()) -> None:
     """Commit exactly these paths. Uses the user's git identity, else `rotactl`. A path git already
     tracks needs no `git add` (`commit -- PATHS` takes its content as it is): one git process per
-    entry instead of two; a new file (a day's first entry) is added first."""
+    entry instead of two. `new`: the files the command created, added first; a path git does not
+    know after all (left uncommitted by an interrupted command) is added when the commit says so."""
     paths = [p for p in paths if (Path(root) / p).exists()]
     if not paths:
         return
+    if any(p in new for p in paths):
+        _add(root, paths)
     proc = _commit(root, paths, message)
     if proc.returncode != 0 and b"did not match any file(s) known to git" in proc.stderr:
-        if _git(root, "add", "--", *paths, check=False).returncode != 0:
-            raise DomainError("the entry is written but git could not stage it; do not repeat the command: "
-                              "the next command commits it")
+        _add(root, paths)
         proc = _commit(root, paths, message)
     if proc.returncode != 0 and b"nothing to commit" not in proc.stdout + proc.stderr \
             and b"no changes added" not in proc.stdout + proc.stderr:
         raise DomainError(f"the entry is written but git could not commit it ({_first_line(proc.stderr)}); "
                           "do not repeat the command: the next command commits it")
+
+
+def _add(root: Path, paths: list[str]) -> None:
+    if _git(root, "add", "--", *paths, check=False).returncode != 0:
+        raise DomainError("the entry is written but git could not stage it; do not repeat the command: "
+                          "the next command commits it")
 
 
 def _commit(root: Path, paths: list[str], message: str) -> subprocess.CompletedProcess:
