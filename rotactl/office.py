@@ -323,7 +323,7 @@ class Office:
         recorded = [d for d in self.store.days(after=sealed) if d <= through]
         first = dates.add_days(sealed, 1) if sealed else min(recorded + [through])
         days = dates.days_between(first, through)  # every day, quiet ones too: day-end rules run on each
-        voided, paths = self.voided(), []
+        voided, paths = self.open_voids(), []       # a void of a closed day changes no open one: no index
         for date in days:
             lines = self.store.read_day(date)
             mine = {line.id for line in lines if line.record["writer"] == DAY_END_WRITER}

@@ -704,3 +704,25 @@ def test_check_finds_a_committed_checkpoint_replaced_by_a_well_named_forgery(tmp
     forged.write_bytes(data)
     result = check(path)
     assert result.code == 3 and "checkpoints/2026-11/02." in result.err, result.err
+
+
+def test_rollover_seals_open_days_with_the_voids_recorded_in_them(tmp_path):
+    """rollover reads the voids of the open days only (no index): a register voided the same day and
+    one voided the next day both leave the sealed days' turns, and the checkpoints say so."""
+    path = office(tmp_path / "o", staff=("a", "b"))
+    first = register(path, "客一", "13900000001", "2026-11-02 09:00")
+    ok(path, "done", first["receiver"], at="2026-11-02 09:30")
+    second = register(path, "客二", "13900000002", "2026-11-02 10:00")
+    ok(path, "void", second["entry"], "--reason", "重复登记", at="2026-11-02 10:05")
+    ok(path, "check-in", "a", "b", at="2026-11-03 08:00", actor="desk")
+    third = register(path, "客三", "13900000003", "2026-11-03 09:00")
+    ok(path, "void", first["entry"], "--reason", "录错", at="2026-11-03 09:05")
+    ok(path, "rollover", at="2026-11-04 01:00")
+    assert check(path, at="2026-11-04 01:00").code == 0
+    turns = {r["staff"]: r["turns"] for r in ok(path, "report", "day", "--date", DAY, at="2026-11-04 02:00")}
+    assert sum(turns.values()) == 0, turns
+    sealed = {p.name[:2]: p.read_text(encoding="utf-8") for p in (path / "checkpoints" / "2026-11").iterdir()}
+    assert first["entry"] in sealed["02"] and second["entry"] in sealed["02"]
+    assert third["entry"] not in sealed["03"]
+    later = {r["staff"]: r["turns"] for r in ok(path, "report", "day", "--date", "2026-11-03", at="2026-11-04 02:00")}
+    assert later[third["receiver"]] == 1 and sum(later.values()) == 1
