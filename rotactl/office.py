@@ -192,22 +192,22 @@ class Office:
         one at a time. With `phones_of_interest`, only the groups of those phones. The groups' facts
         are fetched ANALYSIS_BATCH seeds at a time, so a five-year office never holds them all."""
         index = self.index(complete=phones_of_interest is None)
-        listed = index.fetch_many(["#deal", "#claim", "#report-in"] if phones_of_interest is None
-                                  else ["#report-in"])
-        reported = {r.mask for r in listed["#report-in"] if r.mask}
-        if phones_of_interest is None:
-            seeds = {r.phone for key in ("#deal", "#claim") for r in listed[key] if r.phone and r.at <= at}
-            for report in listed["#report-in"]:
-                if report.at > at:
+        reports = list(index.fields_of("#report-in", ("phone", "mask", "name", "at")))
+        reported = {mask for _phone, mask, _name, _at in reports if mask}
+        if phones_of_interest is None:     # read a few fields of each row: five years of deals are many
+            seeds = {phone for key in ("#deal", "#claim") for phone, when in index.fields_of(key, ("phone", "at"))
+                     if phone and when <= at}
+            for phone, mask, name, when in reports:
+                if when > at:
                     continue
-                if report.phone:
-                    seeds.add(report.phone)
+                if phone:
+                    seeds.add(phone)
                 else:
-                    until = dates.add_days(report.at[:10], self.policy.channel.report_valid_days + 1)
-                    seeds.update(index.phones_masked_as(report.mask, report.name, report.at, until))
+                    until = dates.add_days(when[:10], self.policy.channel.report_valid_days + 1)
+                    seeds.update(index.phones_masked_as(mask, name, when, until))
         else:
             seeds = set(phones_of_interest)
-        del listed
+        del reports
         index.release()
         rulings = self.rulings(at)
         gone = attribution.departed(carry)

@@ -189,7 +189,7 @@ class Index:
                                        for m in masks_of(phone)]
                 files.append((rel, scan.size, scan.lines))   # what was read: the file may have grown since `stat`
                 store.forget()
-            if len(rows) > 100_000 and not problems and not self._memory:   # a long build: in batches
+            if len(rows) > 20_000 and not problems and not self._memory:   # a long build: in batches
                 try:
                     self._add(rows, masked, ciphers, files, watermark)
                     rows, masked, ciphers, files = [], [], [], []
@@ -327,6 +327,20 @@ class Index:
         if self.months:
             self._in_months_many(keys)
         return {k: self._merged(rows[k], k) for k in keys}
+
+    def fields_of(self, key: str, names: tuple[str, ...]):
+        """(field values…) of every entry under a key, voided ones left out: for a whole-history question
+        that needs a few fields of many entries, each row's JSON read without making a typed entry.
+        From SQLite alone when it holds every month (`refresh(complete=True)`), else typed entries."""
+        if self.months:
+            for entry in self.fetch(key):
+                yield tuple(getattr(entry, name, "") for name in names)
+            return
+        voided = self.voided
+        for entry_id, rec in self._rows("select id, rec from facts where phone = ?", (key,)):
+            if entry_id not in voided:
+                record = json.loads(rec)
+                yield tuple(record.get(name, "") for name in names)
 
     def cipher(self, phone: str) -> str:
         """The encrypted number stored beside an identity ("" if none)."""
