@@ -5,7 +5,7 @@ ROTACTL := $(VENV)/bin/rotactl
 SHARED  ?= ../shared
 # Acceptance scenarios: ../shared/tools/scenarios.py, run as it is.
 
-.PHONY: install test unit scenarios demo bench presets docs clean reliability
+.PHONY: install browser test unit scenarios demo bench presets docs clean reliability
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,9 +15,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Chromium and chromedriver for the board's browser test, from apt when missing (never fails the build)
+browser:
+	@sh tools/install_browser.sh
+
 test: unit scenarios
 
-unit: install
+unit: install browser
 	$(VENV)/bin/pytest
 
 scenarios: install

@@ -34,6 +34,7 @@ COMMANDS = {
     "done": ("desk:done", '接待完毕:Finish the current reception.'),
     "pass": ("desk:pass_", '让号:The next-up passes this turn voluntarily (ROT-PASS; PEN-PASSES).'),
     "next": ("desk:next_", '轮到谁:Who is next-up and the order behind them (read-only).'),
+    "board": ("board:board", '轮排大屏:A read-only floor board for the showroom TV, served over HTTP.'),
     "duty": ("desk:duty", '当日来电值班:The day\'s duty person for phone leads (`[calls] mode = "duty"`).'),
     "free-day": ("desk:free_day", '自由接待日:Manager: day D is free reception (ROT-FREE): not counted, the order untouched.'),
     "register": ("register:register", '来客登记并分配接待:Record a lead and decide who receives it, with the rule that decided.'),
