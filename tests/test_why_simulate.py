@@ -304,3 +304,67 @@ def _build_days(bench, root, n):
         carry = end_day(replay_day(carry, date, default_policy(), [codec.decode(r) for r in records]))
         store.seal(date, carry.to_dict())
         store._scans.clear()
+
+
+# -- simulate: fines raised by deals and rulings ------------------------------------------------
+
+def _policy_file(office: Office, path, old: str, new: str):
+    text = (office.path / "rotactl.toml").read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_simulate_compares_the_knowing_closers_fine(tmp_path):
+    """SPL-KNOWING: b closes a's customer knowingly; splits.knowing_fine_yuan decides the fine the deal raises."""
+    office = open_floor(tmp_path, "default", "a", "b")
+    edit_policy(office, "knowing_fine_yuan = 0", "knowing_fine_yuan = 300")
+    office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")           # a
+    deal = office.ok("deal", "13900000001", "--by", "b", "--stage", "deposit", "--amount", "50000",
+                     at="2026-11-02 11:00")
+    assert deal["rule"] == "SPL-KNOWING"
+    fines = office.ok("log", "--since", "2026-11-02", "--kind", "fine", at="2026-11-02 18:00")
+    assert [(f["staff"], f["fine"]) for f in fines] == [("b", 300)]
+    at = "2026-11-02 18:00"
+    same = office.ok("simulate", "--policy", office.path / "rotactl.toml", "--since", "2026-11-02", at=at)
+    assert same["changes"] == [] and same["unreproduced"] == 0
+    none = _policy_file(office, tmp_path / "none.toml", "knowing_fine_yuan = 300", "knowing_fine_yuan = 0")
+    got = office.ok("simulate", "--policy", none, "--since", "2026-11-02", at=at)
+    assert got["changes"] == [{"entry": deal["entry"], "at": "2026-11-02 11:00", "field": "fine",
+                               "before": {"b": 300}, "after": None}]
+    more = _policy_file(office, tmp_path / "more.toml", "knowing_fine_yuan = 300", "knowing_fine_yuan = 1000")
+    got = office.ok("simulate", "--policy", more, "--since", "2026-11-02", at=at)
+    assert [(c["field"], c["before"], c["after"]) for c in got["changes"]] == [("fine", {"b": 300}, {"b": 1000})]
+    table = office.ok("simulate", "--policy", none, "--since", "2026-11-02", at=at, fmt="table")
+    assert "b=300" in table and "fine" in table
+
+
+def test_simulate_compares_the_fines_of_a_ruling(tmp_path):
+    """DSP-FINAL: a ruling fines each staff claimant it awards nothing (disputes.ruling_fine_yuan)."""
+    office = open_floor(tmp_path, "default", "a", "b")
+    office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")           # a
+    office.ok("deal", "13900000001", "--by", "b", "--stage", "deposit", "--amount", "50000", at="2026-11-02 11:00")
+    dispute = office.ok("disputes", at="2026-11-02 12:00")[0]["id"]
+    ruled = office.ok("resolve-dispute", dispute, "--award", "a=100", "--reason", "a 首接", at="2026-11-02 12:00")
+    assert ruled["fines"] == {}                                     # ruling_fine_yuan = 0
+    at = "2026-11-02 18:00"
+    assert office.ok("simulate", "--policy", office.path / "rotactl.toml", "--since", "2026-11-02", at=at)["changes"] == []
+    fined = _policy_file(office, tmp_path / "fined.toml", "ruling_fine_yuan = 0", "ruling_fine_yuan = 100")
+    got = office.ok("simulate", "--policy", fined, "--since", "2026-11-02", at=at)
+    assert got["changes"] == [{"entry": ruled["entry"], "at": "2026-11-02 12:00", "field": "fine",
+                               "before": None, "after": {"b": 100}}]
+
+
+def test_simulate_runs_the_day_end_rules_of_a_quiet_closed_day(tmp_path):
+    """Every day of the period is decided, quiet ones too: a weekly PEN-HALF due on a Sunday with no entries
+    (jiuzhou: no_deal_week_half) is a day-end rule rollover ran, and one the other policy does not run."""
+    office = open_floor(tmp_path, "jiuzhou", "a", "b")
+    office.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:00")
+    office.ok("deal", "13900000001", "--by", "a", "--stage", "deposit", "--amount", "20000", at="2026-11-02 10:00")
+    office.ok("rollover", at="2026-11-10 01:00")                  # closes 11-02 … 11-09; 11-08 is a quiet Sunday
+    at = "2026-11-10 09:00"
+    assert office.ok("simulate", "--policy", office.path / "rotactl.toml", "--since", "2026-11-01", at=at)["changes"] == []
+    off = _policy_file(office, tmp_path / "off.toml", "no_deal_week_half = true", "no_deal_week_half = false")
+    got = office.ok("simulate", "--policy", off, "--since", "2026-11-01", at=at)
+    assert [(c["at"], c["field"], c["before"], c["after"]) for c in got["changes"]] == [
+        ("2026-11-08", "day-end", ["penalty b PEN-HALF"], [])]

@@ -8,8 +8,7 @@ import click
 
 from rotactl.commands._shell import reads
 from rotactl.commands.reports import span
-from rotactl.core import attribution, fairness, simulate as sim
-from rotactl.core.entries import Deal
+from rotactl.core import simulate as sim
 
 CHANGES = ["at", "entry", "field", "before", "after"]
 SIDE = ["staff", "turns", "makeups", "forfeits", "passes", "deviation"]
@@ -26,9 +25,9 @@ def simulate(env, at, policy_file, since, until):
     """制度试算:Replay a period under another policy file and show what would change.
 
     The facts stay as recorded (arrivals and calls with their wishes, check-ins, away/back, done,
-    deals…); every decision (receivers, counts, skips and make-ups, claims, pass fines, day-end rules,
-    deal splits) is taken again, once under the office's own policy and once under FILE, and the two
-    are compared entry by entry. `changes` lists each field that differs; `fairness` the per-person
+    deals, rulings…); every decision (receivers, counts, skips and make-ups, claims, pass fines, day-end
+    rules, the fines a knowing closer's deal and a ruling raise, deal splits) is taken again, once under
+    the office's own policy and once under FILE, and the two are compared entry by entry. `changes` lists each field that differs; `fairness` the per-person
     figures of `report fairness` under each; `unreproduced` counts the decisions that the office's
     own policy does not give as the ledger recorded them (a policy changed during the period, a void,
     entries not written by these rules). The same policy as the office's gives no changes.
@@ -42,36 +41,32 @@ def simulate(env, at, policy_file, since, until):
 
 
 def compare(office, other, first: str, last: str, at: str) -> dict:
+    """Feed the period to the comparison one day at a time, then its deals in batches: what was read
+    for a day (its ledger files, its customers' facts, the index's decoded entries) is let go after
+    it, so memory does not grow with the period (issue 11)."""
+    from rotactl.core.dates import days_between
+
     sealed = office.sealed() or ""
-    carry = office.carry_before(first)
-    days = [(d, office.entries(d), d <= sealed) for d in office.store.days(after=_before(first)) if d <= last]
+    index = office.index()
+    cmp = sim.Comparison(office.policy, other, office.carry_before(first), index.fetch("#ruling"))
     cache: dict = {}
-    fetch = office._fetcher(cache=cache)
-    base = sim.run(office.policy, carry, days, fetch)
-    alt = sim.run(other, carry, days, fetch)
-    found = sim.changes(base, alt)
-    deals = [e for _d, entries, _c in days for e in entries if isinstance(e, Deal) and e.stage != "refund"]
-    if deals:
-        gone, rulings, moment = attribution.departed(carry), office.rulings(at), f"{last} 23:59:59"
-        found += sim.split_changes(deals, sim.splits(base, deals, fetch, office.policy, gone, rulings, moment),
-                                   sim.splits(alt, deals, fetch, other, gone, rulings, moment))
-    found.sort(key=lambda c: c["at"])
-    unreproduced = sum(1 for e in base.order if {k: v for k, v in sim.recorded(e).items() if k != "owner"}
-                       != {k: v for k, v in base.outcome[e.id].items() if k != "owner"})
-    roster = base.days[-1][0].carry.roster if base.days else carry.roster
-    return {"since": first, "until": last, "decisions": len(base.order), "changes": found,
-            "unreproduced": unreproduced,
-            "fairness": {"before": _fair(roster, base), "after": _fair(roster, alt)}}
+    fetch = office._fetcher(cache=cache, masked=office.masked_report_ins())
+    for date in days_between(first, last):
+        cmp.day(date, office.entries(date), date <= sealed, fetch)
+        _release(office, cache)
+    for i in range(0, len(cmp.deals), BATCH):
+        cmp.splits(cmp.deals[i:i + BATCH], fetch, f"{last} 23:59:59")
+        _release(office, cache)
+    return cmp.view(first, last)
 
 
-def _before(day: str) -> str:
-    from rotactl.core.dates import prev_day
-
-    return prev_day(day)
+BATCH = 500
 
 
-def _fair(roster, run) -> list[dict]:
-    return fairness.rows(roster, [fairness.tally(day, applied) for day, applied in run.days])
+def _release(office, cache: dict) -> None:
+    cache.clear()
+    office.index().release()
+    office.store.forget()
 
 
 def _show(env, view: dict) -> None:

@@ -239,14 +239,26 @@ class Index:
         self._voided = None
         self._month_hits.clear()
 
+    def release(self) -> None:
+        """Let go of the entries decoded so far (a whole-history pass, between batches): answers stay
+        the same, an entry asked for again is decoded again."""
+        self._decoded.clear()
+        self._month_hits.clear()
+        self._places.clear()
+        self._ciphers.clear()
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+
     def _in_months(self, key: str) -> list[Entry]:
         """The key's entries in the months that have an index in force (each line read in place,
         verified against its hash and against the key: a token may stand for more than one key)."""
         found = self._month_hits.get(key)
         if found is None:
             found = self._month_hits[key] = []
+            want = months_mod.token(key)
             for month, index in self.months.items():
-                for dd, offset in index.lookup(key):
+                for dd, offset in index.lookup(key, want):
                     self._read(key, month, dd, offset)
         return found
 
