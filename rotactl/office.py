@@ -326,15 +326,19 @@ class Office:
         days = dates.days_between(first, through)  # every day, quiet ones too: day-end rules run on each
         voided, paths = self.voided(), []
         for date in days:
-            lines = self.store.read_day(date)
-            mine = {line.id for line in lines if line.record["writer"] == DAY_END_WRITER}
-            facts = [e for e in self.entries(date, voided) if e.id not in mine]
+            facts, mine = self.before_day_end(date, voided)
             extra = [e for e in day_end_entries(replay_day(carry, date, self.policy, facts)) if e.id not in mine]
             if extra:
                 written = self.store.append([codec.encode(e) for e in extra], writer=DAY_END_WRITER)
                 paths += sorted({partition(r["at"], r["kind"]) for r in written})
             carry = self._seal(carry, date, voided, 0, paths)
         return days, sorted(set(paths))
+
+    def before_day_end(self, date: str, voided: set[str] | None = None) -> tuple[list[Entry], set[str]]:
+        """The day as rollover replays it before its day-end rules: its entries without the lines
+        the day-end writer added (returned too, by id)."""
+        mine = {line.id for line in self.store.read_day(date) if line.record["writer"] == DAY_END_WRITER}
+        return [e for e in self.entries(date, voided) if e.id not in mine], mine
 
     def reseal(self, first: str) -> tuple[list[str], list[str]]:
         """`accept-late`: seal `first` and every sealed day after it again, as the ledger now stands

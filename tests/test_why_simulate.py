@@ -306,6 +306,40 @@ def _build_days(bench, root, n):
         store._scans.clear()
 
 
+# -- why on a call given out at day end ---------------------------------------------------------
+
+def test_why_explains_a_call_given_out_at_day_end(tmp_path):
+    """calls.mode = "day-end" (jiuzhou): the calls are logged with no receiver and rollover gives them out;
+    why on the `distribute` entry shows the rule that did it and the call order it went round."""
+    office = open_floor(tmp_path, "jiuzhou", "a", "b", "c")
+    office.ok("staff", "suspend", "c", "--days", "2", "--reason", "迟到", at="2026-11-02 08:40")
+    calls = [office.ok("register", "--name", f"电话客{i}", "--phone", f"1390000000{i}", "--queue", "call",
+                       at=f"2026-11-02 09:0{i}") for i in (1, 2, 3)]
+    assert {c["rule"] for c in calls} == {"DAY-ROLLOVER"} and {c["receiver"] for c in calls} == {None}
+    office.ok("rollover", at="2026-11-03 01:00")
+    given = {g["ref"]: g for g in office.ok("log", "--since", "2026-11-02", "--kind", "distribute",
+                                            at="2026-11-03 01:00")}
+    assert [given[c["entry"]]["receiver"] for c in calls] == ["a", "b", "a"]
+    for number, call in enumerate(calls, 1):
+        g = given[call["entry"]]
+        view = office.ok("why", g["id"], at="2026-11-03 09:00")
+        assert view["reproduced"] and view["receiver"] == g["receiver"] and view["call"] == call["entry"], view
+        assert view["kind"] == "distribute" and view["queue"] == "call" and view["customer"] == f"139****000{number}"
+        assert f"number {number}," in view["why"] and "DAY-ROLLOVER" in view["why"]
+        outcomes = {c["staff"]: (c["outcome"], c["rule"]) for c in view["candidates"]}
+        other = {"a": "b", "b": "a"}[g["receiver"]]
+        assert outcomes[g["receiver"]] == ("receives", "ROT-NEXT")
+        assert outcomes[other] == ("another call", "ROT-NEXT")
+        assert outcomes["c"] == ("off", "PEN-SUSPEND")            # suspended: left out of the cycle
+        assert view["policy"]["calls.mode"] == "day-end"
+        # … and why on the logged call says where it went
+        logged = office.ok("why", call["entry"], at="2026-11-03 09:00")
+        assert logged["rule"] == "DAY-ROLLOVER" and logged["given_out"] == {"entry": g["id"], "receiver": g["receiver"]}
+        assert logged["policy"]["calls.mode"] == "day-end"
+    table = office.ok("why", given[calls[1]["entry"]]["id"], at="2026-11-03 09:00", fmt="table")
+    assert "another call" in table and "number 2" in table
+
+
 # -- simulate: fines raised by deals and rulings ------------------------------------------------
 
 def _policy_file(office: Office, path, old: str, new: str):

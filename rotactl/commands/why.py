@@ -8,6 +8,7 @@ import click
 from rotactl.commands._shell import reads
 from rotactl.core import attribution, explain, rules
 from rotactl.core.replay import replay_day
+from rotactl.office import DAY_END_ACTOR
 from rotactl.errors import DomainError
 
 ENTRY_ID = re.compile(r"e\d{8}\S*")      # an entry id (e + the day it was written …), not a phone
@@ -35,11 +36,19 @@ def decision(office, ref: str) -> dict:
     entry = office.find_entry(ref)
     if entry is None:
         raise DomainError(f"no entry {ref} in this office")
-    if entry.kind not in explain.DECISION_KINDS:
-        raise DomainError(f"{ref} is a {entry.kind} entry: it decided no receiver, so there is no decision to "
-                          f"explain (why explains register, pass and handover entries, or a customer's phone)")
     voided = office.voided()
     date = entry.at[:10]
+    if entry.kind == "distribute":           # a call given out at day end: the day as rollover replayed it
+        facts, _day_end = office.before_day_end(date, voided)
+        day = replay_day(office.carry_before(date), date, office.policy, facts)
+        view = explain.distributed(day, entry, DAY_END_ACTOR)
+        if entry.id in voided:
+            view["note"] = ("voided since: it counts nowhere now. " + view.get("note", "")).strip()
+        return view
+    if entry.kind not in explain.DECISION_KINDS:
+        raise DomainError(f"{ref} is a {entry.kind} entry: it decided no receiver, so there is no decision to "
+                          f"explain (why explains register, pass, handover and day-end distribute entries, or a "
+                          f"customer's phone)")
     before = explain.written_before(office.entries(date, voided), entry)
     day = replay_day(office.carry_before(date), date, office.policy, before)
     if entry.kind == "pass":
@@ -49,6 +58,9 @@ def decision(office, ref: str) -> dict:
     else:
         view = explain.reception(day, entry, _facts(office, entry.phone, entry, day),
                                  _facts(office, entry.referred_by, entry, day))
+    if entry.kind == "call" and entry.rule == rules.DAY_ROLLOVER:       # logged, given out at day end
+        given = next((e for e in office.entries(date, voided) if e.kind == "distribute" and e.ref == entry.id), None)
+        view["given_out"] = {"entry": given.id, "receiver": given.receiver} if given else None
     if entry.id in voided:
         view["note"] = ("voided since: it counts nowhere now. " + view.get("note", "")).strip()
     return view
@@ -94,8 +106,12 @@ def _show_decision(env, view: dict) -> None:
     head["reproduced"] = view["reproduced"]
     if "replayed" in view:
         head["replayed"] = f"{view['replayed']['receiver'] or '-'} {view['replayed']['rule'] or ''}".strip()
-    if "note" in view:
-        head["note"] = view["note"]
+    if "given_out" in view:
+        given = view["given_out"]
+        head["given_out"] = f"{given['receiver']} ({given['entry']})" if given else "-"
+    for key in ("call", "why", "note"):
+        if key in view:
+            head[key] = view[key]
     if env.fmt == "csv":
         env.emit(view["candidates"], CANDIDATES)
         return

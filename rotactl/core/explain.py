@@ -14,7 +14,7 @@ from __future__ import annotations
 from rotactl.core import attribution, rules
 from rotactl.core.desk import handover as decide_handover, register
 from rotactl.core.entries import Entry, Skip, skips_view
-from rotactl.core.penalties import pass_penalty
+from rotactl.core.penalties import call_cycle, distribute_calls, pass_penalty
 from rotactl.core.rotation import SKIP_OUTCOMES, Candidate, decide_pass
 from rotactl.core.state import Day
 from rotactl.errors import DomainError
@@ -45,12 +45,13 @@ def _candidates(day: Day, queue: str, decision_candidates, receiver: str | None,
     return [c._asdict() for c in looked]
 
 
-def _view(day: Day, entry: Entry, queue: str, replayed: dict, candidates: list[dict], error: str = "") -> dict:
+def _view(day: Day, entry: Entry, queue: str, replayed: dict, candidates: list[dict], error: str = "",
+          also: tuple[str, ...] = ()) -> dict:
     recorded = {"receiver": getattr(entry, "receiver", "") or getattr(entry, "staff", "") or None,
                 "counted": bool(getattr(entry, "counted", False)), "rule": entry.rule,
                 "skipped": skips_view(entry.skipped)}
     same = not error and all(replayed.get(k) == v for k, v in recorded.items())
-    looked_rules = [recorded["rule"], replayed.get("rule", "")] + [c["rule"] for c in candidates]
+    looked_rules = list(also) + [recorded["rule"], replayed.get("rule", "")] + [c["rule"] for c in candidates]
     view = {"entry": entry.id, "kind": entry.kind, "at": entry.at[:16], "queue": queue,
             "customer": getattr(entry, "phone", "") or None, **recorded,
             "reproduced": same, "state": state(day, queue), "candidates": candidates,
@@ -116,6 +117,39 @@ def handover(day: Day, entry: Entry) -> dict:
                 "skipped": skips_view(done.skipped)}
     looked = [Candidate(s.staff, day.status(s.staff, queue), s.outcome, s.rule) for s in done.skipped]
     return _view(day, entry, queue, replayed, _candidates(day, queue, looked, done.receiver, done.rule))
+
+
+def distributed(day: Day, entry: Entry, actor: str) -> dict:
+    """A call given out at day end (`calls.mode = "day-end"`), taken again with the rule that gave it
+    out (DAY-ROLLOVER, `penalties.distribute_calls`) on the day as rollover replayed it: the calls
+    logged with no receiver, in order, went one each to the people of the call order from its
+    next-up (`penalties.call_cycle`). Candidates: that cycle — who got this call, who another, who
+    none — and the people of the order it left out."""
+    waiting, cycle, left_out = call_cycle(day)
+    given = next((g for g in distribute_calls(day, actor) if g.ref == entry.ref), None)
+    place = next((i for i, call in enumerate(waiting) if call.id == entry.ref), None)
+    candidates = []
+    for i, sid in enumerate(cycle):
+        theirs = [call.id for k, call in enumerate(waiting) if k % len(cycle) == i]
+        outcome = ("receives" if given is not None and sid == given.receiver
+                   else "another call" if theirs else "no call left")
+        candidates.append({"staff": sid, "status": day.status(sid, "call"), "outcome": outcome, "rule": rules.ROT_NEXT})
+    candidates += [{"staff": sid, "status": day.status(sid, "call"), "outcome": "off", "rule": rule}
+                   for sid, rule in left_out]
+    error, replayed = "", {}
+    if given is None:
+        error = (f"deciding it again at day end gives it to nobody: the call {entry.ref} is not among the day's calls "
+                 f"logged with no receiver (voided since, or calls.mode changed since)" if place is None
+                 else "deciding it again at day end gives it to nobody: nobody is in the call order")
+    else:
+        replayed = {"receiver": given.receiver, "counted": given.counted, "rule": given.rule, "skipped": []}
+    view = _view(day, entry, "call", replayed, candidates, error, also=(rules.DAY_ROLLOVER,))
+    view["call"] = entry.ref
+    if place is not None and cycle:
+        view["why"] = (f"rollover gave out the day's {len(waiting)} call(s) logged with no receiver (DAY-ROLLOVER, "
+                       f"calls.mode = day-end) one each in the call order from its next-up {cycle[0]}: this call was "
+                       f"number {place + 1}, so it went to {cycle[place % len(cycle)]}")
+    return view
 
 
 def skipped_of(view: dict) -> list[dict]:

@@ -365,33 +365,6 @@ def call_lead(day: Day, lead: Lead) -> Decision:
     raise NobodyAvailable(day, "call")
 
 
-def distribute_calls(day: Day, actor: str):
-    """`calls.mode = "day-end"` (九州名座): at rollover the day's calls logged with no receiver are given
-    out in the call order, one each, over the people in the day's order (DAY-ROLLOVER)."""
-    from rotactl.core.entries import Distribute
-
-    if day.policy.calls.mode != "day-end":
-        return []
-    waiting = sorted((r for r in day.receptions.values() if r.kind == "call" and not r.receiver
-                      and r.rule == rules.DAY_ROLLOVER), key=lambda r: (r.at, r.id))
-    q = day.queue("call")
-    people = [s for s in q.seq if day.member(s) and day.member(s).in_rotation() and not
-              day.member(s).suspended_on(day.date)]
-    if not waiting or not people:
-        return []
-    start = q.pos % len(q.seq) if q.seq else 0
-    cycle = [s for s in q.seq[start:] + q.seq[:start] if s in people]
-    policy = day.policy
-    out = []
-    for i, call in enumerate(waiting):
-        receiver = cycle[i % len(cycle)]
-        claims = bool(call.phone and call.name and not call.ckind and policy.protection.call_claims)
-        out.append(Distribute(at=f"{day.date} 23:59:59", actor=actor, phone=call.phone, ref=call.id,
-                              receiver=receiver, counted=not call.ckind, rule=rules.ROT_NEXT,
-                              claim=receiver if claims else ""))
-    return out
-
-
 def decide_pass(day: Day, sid: str, queue: str) -> Decision:
     """ROT-PASS: only the next-up may pass; the turn is forfeit."""
     trace: list[Candidate] = []

@@ -123,6 +123,7 @@ READS: dict[str, tuple[str, ...]] = {
     PEN_PASSES: ("penalties.pass_fine_at", "penalties.pass_fine_yuan", "penalties.pass_suspend_at",
                  "penalties.pass_suspend_days", "skips.free_pass_idle_minutes"),
     PEN_HALF: ("penalties.no_deal_week_half",), PEN_SUSPEND: ("penalties.pass_suspend_days",),
+    DAY_ROLLOVER: ("calls.mode", "order.separate_call_order", "protection.call_claims"),
 }
 
 
