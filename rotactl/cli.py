@@ -54,6 +54,8 @@ COMMANDS = {
                         "经理终裁:A manager's final ruling (DSP-FINAL): refused for a non-manager or a ruled dispute."),
     "rollover": ("day:rollover", '日结:Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER).'),
     "report": ("reports:report", '报表:Per-person turns, make-ups, forfeits, passes, receptions, calls, deals, fines.'),
+    "why": ("why:why", "为什么:Explain a decision (the state, every candidate, rules, policy keys) or a customer's attribution."),
+    "simulate": ("simulate:simulate", '制度试算:Replay a period under another policy file and show what would change.'),
     "check": ("day:check", '校验账本:Validate every ledger file, chain and checkpoint; exit 3 on any problem.'),
     "log": ("day:log", '流水:The entries themselves, in (time, id) order.'),
     "void": ("corrections:void", '作废:Manager: the entry stops counting everywhere; `log` still shows it, marked void.'),

@@ -140,6 +140,14 @@ CATALOGUE: list[tuple[str, str]] = [
     (r"cannot sign the entry: (.+)", r"无法为记录签名:\1"),
     (r"git (\S+) failed(.*)", r"git \1 失败\2"),
 ]
+CATALOGUE += [   # why, simulate, report fairness
+    (r"no entry (\S+) in this office", r"本售楼处没有记录 \1"),
+    (r"(\S+) is a (\S+) entry: it decided no receiver, so there is no decision to explain \(why explains register, "
+     r"pass and handover entries, or a customer's phone\)",
+     r"\1 是一条 \2 记录:它没有决定接待人,没有可解释的决定(why 解释登记、让号、交还记录,或一个客户电话)"),
+    (r"--since (\S+) is after --until (\S+)", r"--since \1 晚于 --until \2"),
+]
+
 _COMPILED: list = []     # compiled on the first refusal to translate, not at every start-up
 
 

@@ -138,9 +138,11 @@ class Office:
             self._index.forget()
         return self._index
 
-    def _fetcher(self, extra: tuple[Entry, ...] = (), cache: dict | None = None, reported: set | None = None):
+    def _fetcher(self, extra: tuple[Entry, ...] = (), cache: dict | None = None, reported: set | None = None,
+                 masked: dict[str, list[Entry]] | None = None):
         """fetch(phone): every fact filed under the phone or under its masks (masked report-ins).
-        `reported`, when known, is the set of masks some report-in carries: others are not looked up."""
+        `reported`, when known, is the set of masks some report-in carries: others are not looked up;
+        `masked`, when known, is `masked_report_ins()`: the masks are not looked up at all."""
         from rotactl.core.phones import masks_of
 
         index = self.index()
@@ -155,10 +157,22 @@ class Office:
         def fetch(p: str) -> list[Entry]:
             found = lookup(p)
             for key in masks_of(p):
-                if reported is None or key in reported:
+                if masked is not None:
+                    found = found + masked.get(key, [])
+                elif reported is None or key in reported:
                     found = found + [r for r in lookup(key) if r.kind == "report-in"]
             return found + [r for r in extra if p in _phones(r)]
         return fetch
+
+    def masked_report_ins(self) -> dict[str, list[Entry]]:
+        """mask -> the report-ins made with only that mask of the phone, in (time, id) order. A mask key
+        also files every visit and call of every phone with that mask (years of them at five years):
+        a question about many customers asks this once instead of looking each mask up."""
+        out: dict[str, list[Entry]] = {}
+        for report in self.index().fetch("#report-in"):
+            if report.mask:
+                out.setdefault(report.mask, []).append(report)
+        return out
 
     def group(self, phone: str, at: str, carry: Carry, extra: tuple[Entry, ...] = (), cache=None, gone=None,
               reported=None) -> disputes.Group:
@@ -325,15 +339,19 @@ class Office:
         days = dates.days_between(first, through)  # every day, quiet ones too: day-end rules run on each
         voided, paths = self.open_voids(), []       # a void of a closed day changes no open one: no index
         for date in days:
-            lines = self.store.read_day(date)
-            mine = {line.id for line in lines if line.record["writer"] == DAY_END_WRITER}
-            facts = [e for e in self.entries(date, voided) if e.id not in mine]
+            facts, mine = self.before_day_end(date, voided)
             extra = [e for e in day_end_entries(replay_day(carry, date, self.policy, facts)) if e.id not in mine]
             if extra:
                 written = self.store.append([codec.encode(e) for e in extra], writer=DAY_END_WRITER)
                 paths += sorted({partition(r["at"], r["kind"]) for r in written})
             carry = self._seal(carry, date, voided, 0, paths)
         return days, sorted(set(paths))
+
+    def before_day_end(self, date: str, voided: set[str] | None = None) -> tuple[list[Entry], set[str]]:
+        """The day as rollover replays it before its day-end rules: its entries without the lines
+        the day-end writer added (returned too, by id)."""
+        mine = {line.id for line in self.store.read_day(date) if line.record["writer"] == DAY_END_WRITER}
+        return [e for e in self.entries(date, voided) if e.id not in mine], mine
 
     def reseal(self, first: str) -> tuple[list[str], list[str]]:
         """`accept-late`: seal `first` and every sealed day after it again, as the ledger now stands

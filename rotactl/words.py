@@ -15,6 +15,9 @@ HEADINGS = {
     "commission_base": "提佣基数", "commission": "佣金", "key": "设置项", "value": "值", "default": "默认值",
     "changed": "已改", "by": "操作人", "before": "原值", "version": "版本", "reason": "原因",
     "suspended_until": "停牌至", "half_rotation_until": "两排一轮至", "left": "离职",
+    "outcome": "结果", "consumed": "已用轮次", "party": "相关方", "owner": "归属", "protected_until": "保护至",
+    "present": "出勤天数", "offered": "轮到次数", "owed_makeups": "应补接", "out_of_turn": "轮外接待",
+    "fair_share": "应得轮次", "deviation": "偏差", "field": "项目", "after": "模拟值", "entry": "记录编号",
 }
 
 # a one-record view (register, deal, who …): its keys, where they read better than the table headings
@@ -32,19 +35,23 @@ PAIR_KEYS = HEADINGS | {
     "problems": "问题", "resealed": "重新封存", "accepted": "接受", "void": "作废", "evidence": "证据",
     "basis": "依据", "since": "自", "party": "主张方", "note": "备注", "intent": "意向", "raised": "提出",
     "ruling": "裁决", "fines_by_staff": "罚款",
-    "days": "天数", "sealed_days": "已封存天数", "customer_groups": "核对客户数", "key_file": "密钥文件",
+    "days": "天数", "sealed_days": "已封存天数", "reproduced": "重算一致",
+    "replayed": "重算结果", "changes": "变化数", "decisions": "重算的决定", "policy": "制度文件", "unreproduced": "本制度重算不一致", "until": "至",
+    "customer_groups": "核对客户数", "key_file": "密钥文件",
     "present": "有密钥", "match": "可比对号码", "reveal": "可显示号码",
 }
 
 # cell values that are words (a column's status, role, stage …), by column
 VALUES = {
     "status": {"available": "空闲", "busy": "接待中", "away": "外出", "off": "未到", "suspended": "停牌",
-               "open": "待裁决", "ruled": "已裁决", "late": "逾期", "settled": "已结", "refunded": "已退订"},
+               "open": "待裁决", "ruled": "已裁决", "late": "逾期", "settled": "已结", "refunded": "已退订",
+               "absent": "未找到"},
     "role": {"sales": "销售", "secretary": "秘书", "manager": "经理"},
     "stage": {"deposit": "下定", "contract": "签约", "handover": "交房", "refund": "退订"},
     "queue": {"visit": "来访", "call": "来电"},
     "reason": {"official": "公事", "personal": "私事"},
-    "outcome": {"make-up": "补接", "forfeit": "轮空", "consumed": "已用", "excluded": "排除"},
+    "outcome": {"make-up": "补接", "forfeit": "轮空", "consumed": "已用", "excluded": "排除", "receives": "接待",
+                "passes": "让号", "off": "不在轮序", "unavailable": "不能接", "passed": "经过(不欠)"},
     "ckind": {"vendor": "推销", "press": "媒体", "peer": "同行", "survey": "市调"},
     "turn": {"walk": "轮序", "makeup": "补接"},
     "relation": {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹"},

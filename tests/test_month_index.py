@@ -113,3 +113,28 @@ def test_a_git_clone_answers_from_the_committed_month_index(tmp_path):
     subprocess.run(["git", "clone", "-q", str(office.path), str(clone.path)], check=True)
     assert clone.ok("who", "13900000001", at="2026-11-02 09:00")["owner"] == "a"
     assert indexed_rows(clone, "2026-10") == 0
+
+
+def test_many_lookups_in_a_month_index_give_what_the_search_in_the_file_gives(tmp_path):
+    """After 256 lookups a month index keeps its tokens as numbers (13 bytes a line) and bisects them:
+    the same (day, offset) pairs as the binary search in the file, for keys present, absent and shared."""
+    from rotactl.store import months
+    from rotactl.store.index import month_keys
+    from rotactl.store.files import Store
+
+    office = closed_october(tmp_path)
+    store = Store(office.path)
+    keys = sorted({k for day in ("2026-10-30", "2026-10-31") for line in store.read_day(day)
+                   for k in month_keys(line.record)})
+    keys += [f"+86 1390000{i:04d}" for i in range(300)]          # absent (most) and present
+    path = months.in_force(store, "2026-10")
+    searched = months.MonthIndex(path)
+    want = {k: searched.lookup(k) for k in keys[:200]}                    # below 256: searched in the file
+    assert searched.tokens is None and sum(map(len, want.values())) > 10
+    bisected = months.MonthIndex(path)
+    bisected.calls = 256
+    got = {k: bisected.lookup(k) for k in keys}
+    assert bisected.tokens is not None and len(bisected.tokens) == len(bisected.offsets) == len(bisected.days)
+    assert {k: got[k] for k in want} == want
+    fresh = months.MonthIndex(path)
+    assert all(fresh.lookup(k) == got[k] for k in keys[200:]) and fresh.tokens is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from rotactl.core import dates, rules
-from rotactl.core.entries import HelpCredit, Penalty
+from rotactl.core.entries import Distribute, HelpCredit, Penalty
 from rotactl.core.state import Day
 
 
@@ -62,11 +62,52 @@ def help_credits(day: Day, actor: str) -> list[HelpCredit]:
             and r.phone not in day.deal_phones]
 
 
-def day_end(day: Day, actor: str) -> list[Penalty | HelpCredit]:
-    """DAY-ROLLOVER's day-end rules for a closed day: CNT-HELP's credits, and the weekly PEN-HALF on
-    the week's last day."""
-    from rotactl.core.rotation import distribute_calls
+class CallCycle(NamedTuple):
+    """`calls.mode = "day-end"` at rollover: the day's calls logged with no receiver, in order; the
+    people they go to, one each in turn, from the call next-up (`cycle`); those of the call order
+    left out, with the rule (`left_out`: not in the rotation ORD-TRAINEE, suspended PEN-SUSPEND)."""
+    waiting: list
+    cycle: list[str]
+    left_out: list[tuple[str, str]]
 
+
+def call_cycle(day: Day) -> CallCycle:
+    waiting = sorted((r for r in day.receptions.values() if r.kind == "call" and not r.receiver
+                      and r.rule == rules.DAY_ROLLOVER), key=lambda r: (r.at, r.id))
+    q = day.queue("call")
+    start = q.pos % len(q.seq) if q.seq else 0
+    cycle, left_out = [], []
+    for sid in q.seq[start:] + q.seq[:start]:
+        member = day.member(sid)
+        if member and member.in_rotation() and not member.suspended_on(day.date):
+            cycle.append(sid)
+        else:
+            left_out.append((sid, rules.PEN_SUSPEND if member and member.in_rotation() else rules.ORD_TRAINEE))
+    return CallCycle(waiting, cycle, left_out)
+
+
+def distribute_calls(day: Day, actor: str) -> list[Distribute]:
+    """`calls.mode = "day-end"` (九州名座): at rollover the day's calls logged with no receiver are given
+    out in the call order, one each, over the people in the day's order (DAY-ROLLOVER)."""
+    if day.policy.calls.mode != "day-end":
+        return []
+    waiting, cycle, _left_out = call_cycle(day)
+    if not waiting or not cycle:
+        return []
+    policy = day.policy
+    out = []
+    for i, call in enumerate(waiting):
+        receiver = cycle[i % len(cycle)]
+        claims = bool(call.phone and call.name and not call.ckind and policy.protection.call_claims)
+        out.append(Distribute(at=f"{day.date} 23:59:59", actor=actor, phone=call.phone, ref=call.id,
+                              receiver=receiver, counted=not call.ckind, rule=rules.ROT_NEXT,
+                              claim=receiver if claims else ""))
+    return out
+
+
+def day_end(day: Day, actor: str) -> list[Penalty | HelpCredit | Distribute]:
+    """DAY-ROLLOVER's day-end rules for a closed day: CNT-HELP's credits, the calls given out at day
+    end, and the weekly PEN-HALF on the week's last day."""
     out: list = help_credits(day, actor) + distribute_calls(day, actor)
     if day.policy.penalties.no_deal_week_half and dates.weekday(day.date) == 6:
         start = dates.add_days(day.date, 1)

@@ -8,6 +8,7 @@ decision is recorded in the entry; replay applies it (`replay.apply`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rotactl.core import dates, rules
 from rotactl.core.entries import Skip
@@ -40,6 +41,20 @@ class Context:
     with_party: str = ""       # who is receiving another member of this customer's family right now
 
 
+class Candidate(NamedTuple):
+    """Someone the decision looked at (`why`): their status then, what they got, and the rule.
+    outcome: receives | passes | make-up | forfeit | consumed | excluded (the skips, as recorded) |
+    off (not in the day's order, ORD-TRAINEE) | unavailable (an owner, a designated person or a make-up
+    holder who could not take it) | passed (walked past on a free day, nothing owed)."""
+    staff: str
+    status: str
+    outcome: str
+    rule: str
+
+
+SKIP_OUTCOMES = ("make-up", "forfeit", "consumed", "excluded")
+
+
 @dataclass
 class Decision:
     receiver: str | None
@@ -49,6 +64,7 @@ class Decision:
     claim: str = ""       # whom this registration credits (ATT-FIRST …); "" = claims nothing
     takeover: bool = False  # the claim replaces a protected owner (CNT-UNSIGNED = rotation)
     turn: str = ""        # "walk" | "makeup" | "" — how the receiver's turn was used
+    candidates: tuple[Candidate, ...] = ()   # who was looked at, in order (`skipped` is part of it)
 
 
 def is_customer(lead: Lead, policy) -> bool:
@@ -91,46 +107,65 @@ def _busy_outcome(day: Day, sid: str, queue: str) -> Skip:
     return _skip(sid, outcome, rules.ROT_BUSY)
 
 
-def walk(day: Day, queue: str, absent: tuple[str, ...] = ()) -> tuple[str | None, tuple[Skip, ...], str]:
-    """Walk the order from the next-up; returns (receiver, skipped, rule)."""
+def walk(day: Day, queue: str, absent: tuple[str, ...] = (),
+         trace: list | None = None) -> tuple[str | None, tuple[Skip, ...], str]:
+    """Walk the order from the next-up; returns (receiver, skipped, rule). `trace`, when given, gets a
+    `Candidate` for everyone looked at, in order (the skipped ones, those not in the order, the receiver)."""
     q = day.queue(queue)
     skipped: list[Skip] = []
     fallback = None
     n = len(q.seq)
+
+    def passed(skip: Skip, status: str) -> None:
+        skipped.append(skip)
+        if trace is not None:
+            trace.append(Candidate(skip.staff, status, skip.outcome, skip.rule))
+
     for i in range(n):
         sid = q.seq[(q.pos + i) % n]
         if not day.in_order(sid):          # ORD-TRAINEE: not checked in, suspended, trainee
+            if trace is not None:
+                trace.append(Candidate(sid, day.status(sid, queue), "off", rules.ORD_TRAINEE))
             continue
         status = day.status(sid, queue)
         if sid in q.consumed:               # ROT-CONSUMED
-            skipped.append(_skip(sid, "consumed", rules.ROT_CONSUMED))
+            passed(_skip(sid, "consumed", rules.ROT_CONSUMED), status)
             if status == "available" and sid not in absent and fallback is None:
                 fallback = sid
             continue
         if day.member(sid).half_on(day.date) and q.round % 2 == 0:   # PEN-HALF: every other round
-            skipped.append(_skip(sid, "excluded", rules.PEN_HALF))
+            passed(_skip(sid, "excluded", rules.PEN_HALF), status)
             continue
         if sid in absent:                   # ROT-ABSENT: the desk could not find them
-            skipped.append(_skip(sid, "forfeit", rules.ROT_ABSENT))
+            passed(_skip(sid, "forfeit", rules.ROT_ABSENT), status)
         elif status == "away":
             if day.person(sid).away == "official":
-                skipped.append(_official_outcome(day, q, sid))
+                passed(_official_outcome(day, q, sid), status)
             else:                           # ROT-ABSENT: away for personal reasons
-                skipped.append(_skip(sid, "forfeit", rules.ROT_ABSENT))
+                passed(_skip(sid, "forfeit", rules.ROT_ABSENT), status)
         elif status == "busy":
-            skipped.append(_busy_outcome(day, sid, queue))
+            passed(_busy_outcome(day, sid, queue), status)
         else:
+            if trace is not None:
+                trace.append(Candidate(sid, status, "receives", rules.ROT_NEXT))
             return sid, tuple(skipped), rules.ROT_NEXT
     if fallback is not None:  # a consumed turn never leaves a lead with nobody (SPEC §5.8)
+        if trace is not None:
+            trace[:] = [Candidate(c.staff, c.status, "receives", rules.ROT_CONSUMED)
+                        if c.staff == fallback and c.outcome == "consumed" else c for c in trace]
         return fallback, tuple(s for s in skipped if s.staff != fallback), rules.ROT_CONSUMED
     return None, tuple(skipped), rules.ROT_NOBODY
 
 
-def makeup_holder(day: Day, queue: str, absent: tuple[str, ...] = ()) -> str | None:
-    """ROT-MAKEUP: the oldest make-up owed to someone available."""
+def makeup_holder(day: Day, queue: str, absent: tuple[str, ...] = (), trace: list | None = None) -> str | None:
+    """ROT-MAKEUP: the oldest make-up owed to someone available (`trace`: as for `walk`)."""
     for sid in day.queue(queue).debts:
         if day.in_order(sid) and sid not in absent and day.status(sid, queue) == "available":
+            if trace is not None:
+                trace.append(Candidate(sid, "available", "receives", rules.ROT_MAKEUP))
             return sid
+        if trace is not None and all(c.staff != sid for c in trace):
+            trace.append(Candidate(sid, day.status(sid, queue), "unavailable", rules.ROT_MAKEUP))
     return None
 
 
@@ -185,7 +220,13 @@ def _to_owner(day: Day, lead: Lead, owner: str, rule: str, counted: bool) -> Dec
     helper, help_rule = helper_for(day, lead.queue, owner, lead.absent + (owner,))
     if helper is None:
         raise NobodyAvailable(day, lead.queue)
-    return Decision(helper, False, help_rule, claim=owner)
+    looked = (_unavailable(day, owner, lead, rule), Candidate(helper, "available", "receives", help_rule))
+    return Decision(helper, False, help_rule, claim=owner, candidates=looked)
+
+
+def _unavailable(day: Day, sid: str, lead: Lead, rule: str) -> Candidate:
+    status = "absent" if sid in lead.absent else day.status(sid, lead.queue)
+    return Candidate(sid, status, "unavailable", rule)
 
 
 def rotation(day: Day, lead: Lead) -> Decision:
@@ -193,13 +234,14 @@ def rotation(day: Day, lead: Lead) -> Decision:
     policy's call handling says (`calls.mode`)."""
     if lead.queue == "call" and day.policy.calls.mode != "rotation":
         return call_lead(day, lead)
-    holder = makeup_holder(day, lead.queue, lead.absent)
+    trace: list[Candidate] = []
+    holder = makeup_holder(day, lead.queue, lead.absent, trace)
     if holder:
-        return Decision(holder, True, rules.ROT_MAKEUP, turn="makeup")
-    receiver, skipped, rule = walk(day, lead.queue, lead.absent)
+        return Decision(holder, True, rules.ROT_MAKEUP, turn="makeup", candidates=tuple(trace))
+    receiver, skipped, rule = walk(day, lead.queue, lead.absent, trace)
     if receiver is None:
         raise NobodyAvailable(day, lead.queue)
-    return Decision(receiver, True, rule, skipped, turn="walk")
+    return Decision(receiver, True, rule, skipped, turn="walk", candidates=tuple(trace))
 
 
 def decide(day: Day, lead: Lead, ctx: Context) -> Decision:
@@ -214,7 +256,11 @@ def free_day(decision: Decision) -> Decision:
     """ROT-FREE (004 客户管理制度 12 开盘日/解筹日/看楼团): whoever the desk names with --to, else whoever the
     rules give it to, receives; not counted, nobody passed over, no make-up used: the order is untouched,
     the next day continues as if the free day had no counted reception. The customer is credited as usual."""
-    return Decision(decision.receiver, False, rules.ROT_FREE, (), decision.claim, decision.takeover)
+    looked = tuple(Candidate(c.staff, c.status, "passed", rules.ROT_FREE) if c.outcome in SKIP_OUTCOMES
+                   else c._replace(rule=rules.ROT_FREE) if c.outcome == "receives" else c
+                   for c in decision.candidates)
+    return Decision(decision.receiver, False, rules.ROT_FREE, (), decision.claim, decision.takeover,
+                    candidates=looked)
 
 
 def _decide(day: Day, lead: Lead, ctx: Context) -> Decision:
@@ -273,6 +319,7 @@ def _decide(day: Day, lead: Lead, ctx: Context) -> Decision:
                                      claim=designated))
         decision = rotation(day, lead)                     # absent: the next-up receives …
         decision.claim = designated                        # … and the designated person follows up
+        decision.candidates = (_unavailable(day, designated, lead, rules.CNT_DESIGNATED),) + decision.candidates
         return credited(decision)
 
     if policy.skips.after_hours == "duty" and after_hours(lead.at, policy):   # ROT-DUTY
@@ -318,41 +365,17 @@ def call_lead(day: Day, lead: Lead) -> Decision:
     raise NobodyAvailable(day, "call")
 
 
-def distribute_calls(day: Day, actor: str):
-    """`calls.mode = "day-end"` (九州名座): at rollover the day's calls logged with no receiver are given
-    out in the call order, one each, over the people in the day's order (DAY-ROLLOVER)."""
-    from rotactl.core.entries import Distribute
-
-    if day.policy.calls.mode != "day-end":
-        return []
-    waiting = sorted((r for r in day.receptions.values() if r.kind == "call" and not r.receiver
-                      and r.rule == rules.DAY_ROLLOVER), key=lambda r: (r.at, r.id))
-    q = day.queue("call")
-    people = [s for s in q.seq if day.member(s) and day.member(s).in_rotation() and not
-              day.member(s).suspended_on(day.date)]
-    if not waiting or not people:
-        return []
-    start = q.pos % len(q.seq) if q.seq else 0
-    cycle = [s for s in q.seq[start:] + q.seq[:start] if s in people]
-    policy = day.policy
-    out = []
-    for i, call in enumerate(waiting):
-        receiver = cycle[i % len(cycle)]
-        claims = bool(call.phone and call.name and not call.ckind and policy.protection.call_claims)
-        out.append(Distribute(at=f"{day.date} 23:59:59", actor=actor, phone=call.phone, ref=call.id,
-                              receiver=receiver, counted=not call.ckind, rule=rules.ROT_NEXT,
-                              claim=receiver if claims else ""))
-    return out
-
-
 def decide_pass(day: Day, sid: str, queue: str) -> Decision:
     """ROT-PASS: only the next-up may pass; the turn is forfeit."""
-    holder = makeup_holder(day, queue)
+    trace: list[Candidate] = []
+    holder = makeup_holder(day, queue, trace=trace)
     if holder:
         decision = Decision(holder, False, rules.ROT_PASS, turn="makeup")
     else:
-        receiver, skipped, _rule = walk(day, queue)
+        receiver, skipped, _rule = walk(day, queue, trace=trace)
         decision = Decision(receiver, False, rules.ROT_PASS, skipped, turn="walk")
+    decision.candidates = tuple(c._replace(outcome="passes", rule=rules.ROT_PASS) if c.outcome == "receives" else c
+                                for c in trace)
     if decision.receiver != sid:
         who = decision.receiver or "nobody"
         raise DomainError(f"only the next-up can pass; the next-up is {who}")

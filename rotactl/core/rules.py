@@ -91,3 +91,45 @@ DAY_ROLLOVER = _rule("DAY-ROLLOVER", "5.7", "rollover seals a day, carries the o
 def describe(rule_id: str) -> Rule:
     """The registry entry of a rule id; KeyError for an id the SPEC does not have."""
     return RULES[rule_id]
+
+
+# The policy knobs (`section.key` of rotactl.toml) each rule reads when it decides: `why` shows their
+# values beside a decision. One place, next to the rules; a test keeps every key a real knob.
+READS: dict[str, tuple[str, ...]] = {
+    ORD_CONTINUE: ("order.daily",), ORD_CHECKIN: ("order.daily",), ORD_FIXED: ("order.daily",),
+    ORD_RANKING: ("order.daily",), ORD_NEWCOMER: ("order.newcomer_at_end",), ORD_TRAINEE: (),
+    ROT_NEXT: ("order.daily", "order.separate_call_order", "calls.mode"),
+    ROT_BUSY: ("skips.busy", "skips.busy_uncounted", "order.busy_across_queues"),
+    ROT_OFFICIAL: ("skips.official", "skips.official_makeups_per_round"),
+    ROT_ABSENT: (), ROT_PASS: ("penalties.pass_fine_at", "penalties.pass_suspend_at"),
+    ROT_MAKEUP: ("skips.makeups_carry_over",), ROT_CONSUMED: (),
+    ROT_LAST: ("skips.owner_absent",), ROT_NOBODY: (), ROT_OVERRIDE: (),
+    ROT_DUTY: ("office.opening", "office.closing", "skips.after_hours", "calls.mode"),
+    ROT_FREE: (),
+    CNT_NEW: ("calls.mode",), CNT_PARTY: (), CNT_REPEAT: ("counting.repeat_same_day",),
+    CNT_SIGNED: ("counting.signed_revisit",), CNT_UNSIGNED: ("counting.unsigned_revisit",),
+    CNT_DESIGNATED: ("counting.designated",), CNT_REFERRAL: ("counting.referral",),
+    CNT_NONCUSTOMER: ("counting.noncustomer", "counting.surveyors_are_customers"),
+    CNT_HELP: ("counting.help",),
+    ATT_FIRST: ("protection.call_claims",),
+    ATT_PROTECT: ("protection.visit_days", "protection.call_days", "protection.deposit_days",
+                  "protection.contract_days", "protection.referral_days"),
+    ATT_RENEW: ("protection.lapse_days",), ATT_FAMILY: ("protection.family",),
+    ATT_DESIGNATED: ("splits.designated_absent",), ATT_REFERRAL: ("counting.referral",),
+    ATT_RECOGNISED: ("counting.handover", "counting.handover_minutes"),
+    ATT_REPORT: ("channel.report_lead_minutes", "channel.report_valid_days", "channel.confirm_days",
+                 "channel.report_renew_days"),
+    ATT_INHOUSE: ("channel.inhouse_days",),
+    PEN_PASSES: ("penalties.pass_fine_at", "penalties.pass_fine_yuan", "penalties.pass_suspend_at",
+                 "penalties.pass_suspend_days", "skips.free_pass_idle_minutes"),
+    PEN_HALF: ("penalties.no_deal_week_half",), PEN_SUSPEND: ("penalties.pass_suspend_days",),
+    DAY_ROLLOVER: ("calls.mode", "order.separate_call_order", "protection.call_claims"),
+}
+
+
+def policy_keys(rule_ids) -> list[str]:
+    """The knobs the given rules read, each once, in the order first named."""
+    out: list[str] = []
+    for rule_id in rule_ids:
+        out += [key for key in READS.get(rule_id, ()) if key not in out]
+    return out

@@ -244,6 +244,11 @@ class Index:
         the same, an entry asked for again is decoded again."""
         self._decoded.clear()
         self._month_hits.clear()
+        self._places.clear()
+        self._ciphers.clear()
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
 
     def _in_months(self, key: str) -> list[Entry]:
         """The key's entries in the months that have an index in force (each line read in place,
@@ -251,8 +256,9 @@ class Index:
         found = self._month_hits.get(key)
         if found is None:
             found = self._month_hits[key] = []
+            want = months_mod.token(key)
             for month, index in self.months.items():
-                for dd, offset in index.lookup(key):
+                for dd, offset in index.lookup(key, want):
                     self._read(key, month, dd, offset)
         return found
 

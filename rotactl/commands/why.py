@@ -1,0 +1,141 @@
+"""`why ENTRY|PHONE`: a decision explained, or a customer's attribution chain (core/explain.py)."""
+from __future__ import annotations
+
+import re
+
+import click
+
+from rotactl.commands._shell import reads
+from rotactl.core import attribution, explain, rules
+from rotactl.core.replay import replay_day
+from rotactl.office import DAY_END_ACTOR
+from rotactl.errors import DomainError
+
+ENTRY_ID = re.compile(r"e\d{8}\S*")      # an entry id (e + the day it was written …), not a phone
+CANDIDATES = ["staff", "status", "outcome", "rule"]
+ORDER = ["staff", "status", "owed", "consumed"]
+CHAIN = ["at", "kind", "customer", "party", "rule", "owner", "protected_until"]
+
+
+@click.command()
+@click.argument("ref", metavar="ENTRY|PHONE")
+@reads
+def why(env, at, ref):
+    """为什么:Explain a decision (the state, every candidate, rules, policy keys) or a customer's attribution."""
+    if ENTRY_ID.fullmatch(ref):
+        view = decision(env.office, ref)
+        view["customer"] = env.mask(view["customer"]) if view["customer"] else None
+        _show_decision(env, view)
+    else:
+        view = chain(env, at, ref)
+        _show_chain(env, view)
+
+
+def decision(office, ref: str) -> dict:
+    """Replay the entry's day up to the moment before it, and decide it again (core/explain.py)."""
+    entry = office.find_entry(ref)
+    if entry is None:
+        raise DomainError(f"no entry {ref} in this office")
+    voided = office.voided()
+    date = entry.at[:10]
+    if entry.kind == "distribute":           # a call given out at day end: the day as rollover replayed it
+        facts, _day_end = office.before_day_end(date, voided)
+        day = replay_day(office.carry_before(date), date, office.policy, facts)
+        view = explain.distributed(day, entry, DAY_END_ACTOR)
+        if entry.id in voided:
+            view["note"] = ("voided since: it counts nowhere now. " + view.get("note", "")).strip()
+        return view
+    if entry.kind not in explain.DECISION_KINDS:
+        raise DomainError(f"{ref} is a {entry.kind} entry: it decided no receiver, so there is no decision to "
+                          f"explain (why explains register, pass, handover and day-end distribute entries, or a "
+                          f"customer's phone)")
+    before = explain.written_before(office.entries(date, voided), entry)
+    day = replay_day(office.carry_before(date), date, office.policy, before)
+    if entry.kind == "pass":
+        view = explain.pass_(day, entry)
+    elif entry.kind == "handover":
+        view = explain.handover(day, entry)
+    else:
+        view = explain.reception(day, entry, _facts(office, entry.phone, entry, day),
+                                 _facts(office, entry.referred_by, entry, day))
+    if entry.kind == "call" and entry.rule == rules.DAY_ROLLOVER:       # logged, given out at day end
+        given = next((e for e in office.entries(date, voided) if e.kind == "distribute" and e.ref == entry.id), None)
+        view["given_out"] = {"entry": given.id, "receiver": given.receiver} if given else None
+    if entry.id in voided:
+        view["note"] = ("voided since: it counts nowhere now. " + view.get("note", "")).strip()
+    return view
+
+
+def _facts(office, phone: str, entry, day):
+    """A customer's group as it stood when `entry` was decided, `entry` included."""
+    if not phone:
+        return None
+    group = office.group(phone, entry.at, day.carry)
+    return group.members, [r for r in group.records if r.id == entry.id or (r.at, r.id) < (entry.at, entry.id)]
+
+
+def chain(env, at: str, phone: str) -> dict:
+    office = env.office
+    key = env.phone(phone)
+    if not office.known_customer(key):
+        raise DomainError(f"no customer with phone {env.mask(key)} is registered")
+    group = office.group(key, at, office.day(at).carry)
+    steps = explain.chain(group.records, office.policy, at, group.departed)
+    att = attribution.attribute(group.records, office.policy, at, group.departed)
+    ch = attribution.channel(group.records, office.policy, at)
+    for step in steps:
+        step["customer"] = env.mask(step["customer"]) if step["customer"] else None
+    keys = rules.policy_keys(sorted({s["rule"] for s in steps}))
+    return {"customer": env.mask(key), "group": [env.mask(m) for m in group.members], "owner": att.owner,
+            "protected_until": att.protected_until, "permanent": att.until == attribution.PERMANENT,
+            "signed": att.signed, "channel": ch.agency, "chain": steps,
+            "policy": {k: explain._knob(office.policy, k) for k in keys}}
+
+
+def _policy_rows(policy: dict) -> list[dict]:
+    return [{"key": k, "value": v} for k, v in policy.items()]
+
+
+def _show_decision(env, view: dict) -> None:
+    if env.fmt == "json":
+        env.emit(view)
+        return
+    zh = env.zh
+    head = {k: view[k] for k in ("entry", "kind", "at", "queue", "customer", "receiver", "counted", "rule")}
+    head["skipped"] = view["skipped"]
+    head["reproduced"] = view["reproduced"]
+    if "replayed" in view:
+        head["replayed"] = f"{view['replayed']['receiver'] or '-'} {view['replayed']['rule'] or ''}".strip()
+    if "given_out" in view:
+        given = view["given_out"]
+        head["given_out"] = f"{given['receiver']} ({given['entry']})" if given else "-"
+    for key in ("call", "why", "note"):
+        if key in view:
+            head[key] = view[key]
+    if env.fmt == "csv":
+        env.emit(view["candidates"], CANDIDATES)
+        return
+    env.emit(head)
+    click.echo()
+    state = view["state"]
+    env.emit(state["order"], ORDER, title=(f"当时的轮序(第 {state['round']} 轮)" if zh
+                                           else f"the order then (round {state['round']})"))
+    click.echo()
+    env.emit(view["candidates"], CANDIDATES, title="逐个看过的人" if zh else "candidates, in the order looked at")
+    click.echo()
+    env.emit(_policy_rows(view["policy"]), ["key", "value"], title="起作用的制度设置" if zh else "policy keys that decided it")
+
+
+def _show_chain(env, view: dict) -> None:
+    if env.fmt == "json":
+        env.emit(view)
+        return
+    if env.fmt == "csv":
+        env.emit(view["chain"], CHAIN)
+        return
+    head = {k: view[k] for k in ("customer", "group", "owner", "protected_until", "permanent", "signed", "channel")}
+    env.emit(head)
+    click.echo()
+    env.emit(view["chain"], CHAIN, title="归属经过" if env.zh else "attribution, fact by fact")
+    click.echo()
+    env.emit(_policy_rows(view["policy"]), ["key", "value"], title="相关制度设置" if env.zh else "policy keys")
