@@ -79,8 +79,10 @@ def run_months(ledger, months: list[str], problems: list[str]) -> int | None:
 
 def line_step(ledger, month: str) -> tuple[int, list[str]]:
     """Read one month's files (`ledger.scans`) and run the line checks: (entries, problems)."""
+    from rotactl.core.phones import masks_of
     from rotactl.store.check import LINE_CHECKS
 
+    masks_of.cache_clear()      # a month's phones recur within it: kept, 65,536 of them were ~20 MB a process
     ledger.month, ledger.read = month, {}
     ledger.scans = {rel: ledger.store.scan(rel) for rel in ledger.files if rel[7:14] == month}
     return sum(len(s.entries) for s in ledger.scans.values()), [p for check in LINE_CHECKS[1:] for p in check(ledger)]
