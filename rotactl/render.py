@@ -154,6 +154,17 @@ def _chunk_dumps():
     return dumps
 
 
+class Rendered(tuple):
+    """A chunk already written out (`render_chunk`, in another process): (rows, text)."""
+
+
+def render_chunk(chunk: list, fmt: str, columns: list[str] | None, zh: bool, dumps) -> Rendered:
+    """A chunk's text as `emit_stream` writes it (json: `dumps = _chunk_dumps()`; a table)."""
+    if not chunk:
+        return Rendered((0, ""))
+    return Rendered((len(chunk), dumps(chunk) if fmt == "json" else table(chunk, columns, zh)))
+
+
 def emit_stream(chunks, fmt: str, columns: list[str] | None, title: str = "", zh: bool = True,
                 bom: bool = False) -> None:
     """A long list written as it is produced, one chunk (a day) at a time, so that no output holds all
@@ -164,6 +175,12 @@ def emit_stream(chunks, fmt: str, columns: list[str] | None, title: str = "", zh
     if fmt not in ("json", "csv") and title:
         out.write(title + "\n")
     for chunk in chunks:
+        if isinstance(chunk, Rendered):         # json or table, written out where it was made
+            if chunk[0]:
+                out.write(("[\n" if not count else ",\n") + chunk[1] if fmt == "json"
+                          else ("\n" if count else "") + chunk[1] + "\n")
+                count += chunk[0]
+            continue
         if not chunk:
             continue
         if fmt == "csv" and writer is None:

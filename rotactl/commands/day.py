@@ -169,6 +169,9 @@ def check(env, at, history, full):
 @reads
 def log(env, at, since, kind):
     """流水:The entries themselves, in (time, id) order."""
+    from rotactl.forked import ordered_map
+    from rotactl.render import _chunk_dumps, render_chunk
+
     store = env.office.store
     start = clock.parse_day(since, "--since") if since else at[:10]
     voided, zh = env.office.voided(), env.zh
@@ -176,18 +179,22 @@ def log(env, at, since, kind):
     title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
         else (f"{start} 起的记录" if zh else f"entries from {start}")
 
-    def days():
-        """Day by day, each day's entries in (time, id) order (an entry lives in the file of its day,
-        so the days in order are the whole in order); a day's scan is dropped once it is written."""
-        for day in store.days(after=dates.prev_day(start)):
-            masks: dict[str, str] = {}      # a phone's shown form, once a day (a customer recurs in it)
-            rows = [_log_row(env, line.record, voided, masks) for line in
-                    sorted(store.read_day(day), key=lambda x: (x.record["at"], x.id))
-                    if not kind or line.record["kind"] == kind]
-            store.forget()
-            yield rows if env.fmt == "json" else [_shown_row(r, zh) for r in rows]
+    columns = None if env.fmt == "json" else ["at", "kind", "staff", "detail"]
+    dumps = _chunk_dumps() if env.fmt == "json" else None
 
-    env.stream(days(), None if env.fmt == "json" else ["at", "kind", "staff", "detail"], title=title)
+    def one_day(day):
+        """A day's entries in (time, id) order (an entry lives in the file of its day, so the days in
+        order are the whole in order), its scan dropped once read; json and tables written out here."""
+        masks: dict[str, str] = {}      # a phone's shown form, once a day (a customer recurs in it)
+        rows = [_log_row(env, line.record, voided, masks) for line in
+                sorted(store.read_day(day), key=lambda x: (x.record["at"], x.id))
+                if not kind or line.record["kind"] == kind]
+        store.forget()
+        rows = rows if env.fmt == "json" else [_shown_row(r, zh) for r in rows]
+        return rows if env.fmt == "csv" else render_chunk(rows, env.fmt, columns, zh, dumps)
+
+    days = store.days(after=dates.prev_day(start))
+    env.stream(map(one_day, days) if env.fmt == "csv" else ordered_map(one_day, days), columns, title=title)
 
 
 class _Shown(dict):

@@ -15,7 +15,6 @@ checks every month again in one process, so the output is the same either way.
 from __future__ import annotations
 
 import copy
-import os
 from array import array
 from dataclasses import dataclass, field
 
@@ -24,7 +23,6 @@ from rotactl.errors import LedgerError
 from rotactl.store.scan import FileScan
 
 _TEXT = object()                         # a checkpoint's key for its carried state, left as text (no TOML key)
-WORKERS_ENV = "ROTACTL_CHECK_WORKERS"    # "1": one process (the tests compare both)
 _LEDGER = None                           # the ledger a forked worker checks months of
 
 
@@ -41,33 +39,22 @@ class MonthResult:
     policy_set: dict | None = None
 
 
-def workers() -> int:
-    """Processes a long check may use: two where two cores are (this one and a forked one)."""
-    try:
-        wanted = int(os.environ.get(WORKERS_ENV, "2"))
-    except ValueError:
-        wanted = 2
-    return max(1, min(wanted, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
-
-
 def run_months(ledger, months: list[str], problems: list[str]) -> int | None:
-    """Check `months` in worker processes, adding to `problems` what the one-process loop adds;
-    returns the number of entries, or None (nothing changed) where that is not possible or would
-    not give the same answer."""
-    import multiprocessing
+    """Check `months` in two processes (`rotactl.forked`), adding to `problems` what the one-process
+    loop adds; returns the number of entries, or None (nothing changed) where that is not possible or
+    would not give the same answer."""
+    from rotactl import forked
 
-    if ledger.legacy or len(months) < 2 or workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if ledger.legacy or len(months) < 2 or not forked.can_fork():
         return None
     global _LEDGER
     saved = (dict(ledger.prior), dict(ledger.after), ledger.carry)
-    tasks = [(m, i == 0) for i, m in enumerate(months)]
     _LEDGER = ledger
+    results = forked.ordered_map(_work, [(m, i == 0) for i, m in enumerate(months)])
     try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:     # this process does every other month
-            theirs = pool.imap(_work, tasks[1::2])
-            found = _merge(ledger, months, (_work(t) if i % 2 == 0 else next(theirs) for i, t in enumerate(tasks)),
-                           bool(problems))
+        found = _merge(ledger, months, results, bool(problems))
     finally:
+        results.close()                 # a merge that gave up stops the worker
         _LEDGER = None
     if found is None:
         ledger.prior, ledger.after, ledger.carry = saved

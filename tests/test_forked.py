@@ -1,5 +1,5 @@
-"""`check --full` over many months runs in two processes: the same output and exit code as one process,
-and what is wrong in a late month is still found, worded alike."""
+"""`check --full` (months) and `log` (days) run in two processes: the same output and exit code as one
+process, and what is wrong in a late month is still found, worded alike."""
 import json
 import os
 import subprocess
@@ -37,7 +37,7 @@ def copy_of(office, tmp_path):
 
 
 def check(path, workers):
-    env = dict(os.environ, ROTACTL_CHECK_WORKERS=str(workers))
+    env = dict(os.environ, ROTACTL_WORKERS=str(workers))
     out = []
     for fmt in ("json", "table"):
         run = subprocess.run([sys.executable, "-m", "rotactl", "-C", str(path), "--as", "m", "--format", fmt,
@@ -91,3 +91,33 @@ def test_an_entry_copied_into_a_later_month_is_found_as_in_one_process(months_of
     assert one == two
     problems = json.loads(two[0][1])["problems"]
     assert two[0][0] == 3 and any("also in an earlier month" in p for p in problems)
+
+
+def log(path, workers, fmt):
+    env = dict(os.environ, ROTACTL_WORKERS=str(workers))
+    run = subprocess.run([sys.executable, "-m", "rotactl", "-C", str(path), "--as", "m", "--format", fmt,
+                          "--at", "2026-11-02 16:00", "log", "--since", DAYS[0]], env=env, capture_output=True,
+                         text=True)
+    assert "Traceback" not in run.stderr, run.stderr
+    return run.returncode, run.stdout, run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "table", "csv"])
+def test_log_of_every_day_is_the_same_in_two_processes(months_office, fmt):
+    one, two = log(months_office.path, 1, fmt), log(months_office.path, 2, fmt)
+    assert one == two and one[0] == 0
+    if fmt == "json":
+        rows = json.loads(one[1])
+        assert len(rows) > 40 and [r["at"] for r in rows] == sorted(r["at"] for r in rows)
+    else:
+        assert one[1].count("\n") > 40
+
+
+def test_log_stops_at_an_edited_late_day_as_in_one_process(months_office, tmp_path):
+    path = copy_of(months_office, tmp_path)
+    day = path / "ledger" / "2026-10" / "30.jsonl"
+    day.write_text(day.read_text(encoding="utf-8").replace('"name":"客户"', '"name":"客人"', 1), encoding="utf-8")
+    for fmt in ("json", "table"):
+        one, two = log(path, 1, fmt), log(path, 2, fmt)
+        assert one == two and one[0] == 3
+        assert "ledger/2026-10/30.jsonl:" in one[2] and "does not match its hash" in one[2]
