@@ -25,20 +25,23 @@ def workers() -> int:
     return max(1, min(wanted, 2))
 
 
-def can_fork() -> bool:
+def can_fork(pieces: int, least: int = 2) -> bool:
+    """Worth a forked process: two to use, and at least `least` pieces (a short pass is over before a
+    fork pays; `ROTACTL_WORKERS` set forks for any two)."""
     import multiprocessing
 
-    return workers() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    enough = pieces >= (2 if os.environ.get(WORKERS_ENV) else max(least, 2))
+    return enough and workers() > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _call(item):
     return _FN(item)
 
 
-def ordered_map(fn, items: list):
+def ordered_map(fn, items: list, least: int = 2):
     """`map(fn, items)`, every other item worked out in a forked process (where `can_fork`)."""
     global _FN
-    if len(items) < 2 or not can_fork():
+    if not can_fork(len(items), least):
         yield from map(fn, items)
         return
     import multiprocessing

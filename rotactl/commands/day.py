@@ -194,7 +194,7 @@ def log(env, at, since, kind):
         return rows if env.fmt == "csv" else render_chunk(rows, env.fmt, columns, zh, dumps)
 
     days = store.days(after=dates.prev_day(start))
-    env.stream(map(one_day, days) if env.fmt == "csv" else ordered_map(one_day, days), columns, title=title)
+    env.stream(map(one_day, days) if env.fmt == "csv" else ordered_map(one_day, days, least=14), columns, title=title)
 
 
 class _Shown(dict):

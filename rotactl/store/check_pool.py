@@ -45,12 +45,12 @@ def run_months(ledger, months: list[str], problems: list[str]) -> int | None:
     would not give the same answer."""
     from rotactl import forked
 
-    if ledger.legacy or len(months) < 2 or not forked.can_fork():
+    if ledger.legacy or not forked.can_fork(len(months), least=3):
         return None
     global _LEDGER
     saved = (dict(ledger.prior), dict(ledger.after), ledger.carry)
     _LEDGER = ledger
-    results = forked.ordered_map(_work, [(m, i == 0) for i, m in enumerate(months)])
+    results = forked.ordered_map(_work, [(m, i == 0) for i, m in enumerate(months)], least=3)
     try:
         found = _merge(ledger, months, results, bool(problems))
     finally:
