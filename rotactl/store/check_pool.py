@@ -1,16 +1,17 @@
 """`check` over many months in two processes: each month checked on its own, merged in order.
 
 A month's checks need little from the months before it: the ids already seen
-(a duplicate across months), the state carried into its first day (the replay),
-and the signing keys registered so far. A worker checks a month as if the ones
-before it were sound: ids only within the month, the replay started from the
-checkpoint of the last day sealed before it, no signature check (it hands back
-the few lines that check reads). The parent takes the results in month order and
-does exactly what the single-process loop does with them: line problems always,
-seal problems only while nothing was found, the signature check itself. Where an
-assumption does not hold — an id also in an earlier month, a replay that ends a
-month elsewhere than the next month started — it returns None and the caller
-checks every month again in one process, so the output is the same either way.
+(a duplicate across months) and the state carried into its first day (the
+replay). A worker checks a month as if the ones before it were sound: ids only
+within the month, the replay started from the checkpoint of the last day sealed
+before it. The parent takes the results in month order and does exactly what the
+single-process loop does with them: line problems always, seal problems only
+while nothing was found. Where an assumption does not hold — an id also in an
+earlier month, a replay that ends a month elsewhere than the next month started —
+it returns None and the caller checks every month again in one process, so the
+output is the same either way. An office with `signed_manager_entries` (the
+signature check carries the keys registered so far month to month) is checked in
+one process.
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from dataclasses import dataclass, field
 
 from rotactl.core.state import Carry
 from rotactl.errors import LedgerError
-from rotactl.store.scan import FileScan
 
 _TEXT = object()                         # a checkpoint's key for its carried state, left as text (no TOML key)
 _LEDGER = None                           # the ledger a forked worker checks months of
@@ -31,10 +31,9 @@ class MonthResult:
     count: int
     lines: list[str]                     # the line checks' problems
     ids: bytes                           # hash() of each id of the month (workers are forked: same hashes)
-    seals: list[list[str]] | None = None  # each seal check's problems but the signatures' (None: not run)
+    seals: list[list[str]] | None = None  # each seal check's problems (None: not run)
     start: dict | None = None            # the carried state the replay started from (None: from scratch)
     end: dict | None = None              # ... and ended with
-    signed: list = field(default_factory=list)   # the lines `check_signatures` reads
     months: list[str] = field(default_factory=list)   # the month indexes compared
     policy_set: dict | None = None
 
@@ -45,7 +44,7 @@ def run_months(ledger, months: list[str], problems: list[str]) -> int | None:
     would not give the same answer."""
     from rotactl import forked
 
-    if ledger.legacy or not forked.can_fork(len(months), least=3):
+    if ledger.legacy or ledger.policy.office.signed_manager_entries or not forked.can_fork(len(months), least=3):
         return None
     global _LEDGER
     saved = (dict(ledger.prior), dict(ledger.after), ledger.carry)
@@ -166,7 +165,6 @@ def policy_step(ledger, last: dict | None | bool = False) -> None:
 
 
 def _merge(ledger, months, results, gate: bool) -> tuple[int, list[str]] | None:
-    from rotactl.store.check import check_signatures
 
     count, problems, end, seen = 0, [], None, array("q")
     for month, result in zip(months, results):
@@ -179,10 +177,8 @@ def _merge(ledger, months, results, gate: bool) -> tuple[int, list[str]] | None:
         if not gate and not problems:
             if result.seals is None or (month != months[0] and result.start != end):
                 return None
-            ledger.month, ledger.scans = month, {"": FileScan("", entries=result.signed)}
-            signatures = seal_step(ledger, [check_signatures])
             ledger.after.setdefault("months", []).extend(result.months)
-            problems += [p for found in result.seals[:3] + signatures + result.seals[3:] for p in found]
+            problems += [p for found in result.seals for p in found]
         end = result.end
         policy_step(ledger, result.policy_set)
     ledger.month, ledger.scans = "", {}
@@ -191,8 +187,7 @@ def _merge(ledger, months, results, gate: bool) -> tuple[int, list[str]] | None:
 
 def _work(task: tuple[str, bool]) -> MonthResult:
     """One month's checks in a worker (`_LEDGER` is the parent's ledger, forked)."""
-    from rotactl.store.check import (check_carried_state, check_clone_conflicts, check_month_indexes, check_seals,
-)
+    from rotactl.store.check import SEAL_CHECKS
 
     month, first = task
     ledger = copy.copy(_LEDGER)         # what the parent merges into stays its own
@@ -204,24 +199,12 @@ def _work(task: tuple[str, bool]) -> MonthResult:
     result = MonthResult(count, lines, array("q", ledger.ids).tobytes(), start=start,
                          policy_set=last_policy_set(ledger))
     if not lines:
-        result.seals = seal_step(ledger, [check_seals, check_carried_state, check_clone_conflicts,
-                                          check_month_indexes])
+        result.seals = seal_step(ledger, SEAL_CHECKS)
         result.end = ledger.carry.to_dict() if ledger.carry is not None else None
         result.months = ledger.after.get("months", [])
-        if ledger.policy.office.signed_manager_entries:
-            result.signed = [x for x in ledger.lines() if _signature_reads(x.record)]
     ledger.store.forget()
     ledger.scans = {}
     return result
-
-
-def _signature_reads(record: dict) -> bool:
-    """Does `check_signatures` do anything with this entry? (Any other one it passes over.)"""
-    from rotactl.store.check import MANAGER_KINDS
-
-    kind = record["kind"]
-    return bool(record.get("sig") or record.get("sig_v1") or kind in MANAGER_KINDS or kind == "staff-add"
-                or (kind in ("visit", "call") and record.get("to")))
 
 
 def _carry_before(ledger, month: str) -> Carry | None:
