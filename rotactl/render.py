@@ -133,15 +133,54 @@ def _dumps(data, **options) -> str:
     return re.sub(f'"{re.escape(marker)}([0-9.-]+)"', r"\1", text) if seen else text
 
 
+def _chunk_dumps():
+    """`_dumps` for many items, one chunk at a time: one encoder for the whole stream (json.dumps
+    builds one a call), the marked numbers replaced once a chunk; the same text as `_dumps` each."""
+    marker, seen = _MARKER, []
+
+    def default(value):
+        if isinstance(value, Decimal) and value.is_finite():
+            seen.append(True)
+            return marker + number_text(value)
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+    encode = json.JSONEncoder(ensure_ascii=False, default=default).encode
+    pattern = re.compile(f'"{re.escape(marker)}([0-9.-]+)"')
+
+    def dumps(chunk) -> str:
+        seen.clear()
+        text = ",\n".join([encode(item) for item in chunk])
+        return pattern.sub(r"\1", text) if seen else text
+    return dumps
+
+
+class Rendered(tuple):
+    """A chunk already written out (`render_chunk`, in another process): (rows, text)."""
+
+
+def render_chunk(chunk: list, fmt: str, columns: list[str] | None, zh: bool, dumps) -> Rendered:
+    """A chunk's text as `emit_stream` writes it (json: `dumps = _chunk_dumps()`; a table)."""
+    if not chunk:
+        return Rendered((0, ""))
+    return Rendered((len(chunk), dumps(chunk) if fmt == "json" else table(chunk, columns, zh)))
+
+
 def emit_stream(chunks, fmt: str, columns: list[str] | None, title: str = "", zh: bool = True,
                 bom: bool = False) -> None:
     """A long list written as it is produced, one chunk (a day) at a time, so that no output holds all
     history in memory: JSON as one array, CSV as one table (the columns of its first row unless
     given), a table as one block per chunk."""
     out, count, writer = sys.stdout, 0, None
+    dumps = _chunk_dumps() if fmt == "json" else None
     if fmt not in ("json", "csv") and title:
         out.write(title + "\n")
     for chunk in chunks:
+        if isinstance(chunk, Rendered):         # json or table, written out where it was made
+            if chunk[0]:
+                out.write(("[\n" if not count else ",\n") + chunk[1] if fmt == "json"
+                          else ("\n" if count else "") + chunk[1] + "\n")
+                count += chunk[0]
+            continue
         if not chunk:
             continue
         if fmt == "csv" and writer is None:
@@ -150,7 +189,7 @@ def emit_stream(chunks, fmt: str, columns: list[str] | None, title: str = "", zh
             columns = columns or list(chunk[0])
             writer.writerow(columns)
         if fmt == "json":
-            out.write(("[\n" if not count else ",\n") + ",\n".join(_dumps(item) for item in chunk))
+            out.write(("[\n" if not count else ",\n") + dumps(chunk))
         elif fmt == "csv":
             writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in chunk)
         else:

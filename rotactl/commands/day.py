@@ -169,6 +169,9 @@ def check(env, at, history, full):
 @reads
 def log(env, at, since, kind):
     """流水:The entries themselves, in (time, id) order."""
+    from rotactl.forked import ordered_map
+    from rotactl.render import _chunk_dumps, render_chunk
+
     store = env.office.store
     start = clock.parse_day(since, "--since") if since else at[:10]
     voided, zh = env.office.voided(), env.zh
@@ -176,22 +179,38 @@ def log(env, at, since, kind):
     title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
         else (f"{start} 起的记录" if zh else f"entries from {start}")
 
-    def days():
-        """Day by day, each day's entries in (time, id) order (an entry lives in the file of its day,
-        so the days in order are the whole in order); a day's scan is dropped once it is written."""
-        for day in store.days(after=dates.prev_day(start)):
-            rows = [_log_row(env, line.record, voided) for line in
-                    sorted(store.read_day(day), key=lambda x: (x.record["at"], x.id))
-                    if not kind or line.record["kind"] == kind]
-            store.forget()
-            yield rows if env.fmt == "json" else [_shown_row(r, zh) for r in rows]
+    columns = None if env.fmt == "json" else ["at", "kind", "staff", "detail"]
+    dumps = _chunk_dumps() if env.fmt == "json" else None
 
-    env.stream(days(), None if env.fmt == "json" else ["at", "kind", "staff", "detail"], title=title)
+    def one_day(day):
+        """A day's entries in (time, id) order (an entry lives in the file of its day, so the days in
+        order are the whole in order), its scan dropped once read; json and tables written out here."""
+        masks: dict[str, str] = {}      # a phone's shown form, once a day (a customer recurs in it)
+        rows = [_log_row(env, line.record, voided, masks) for line in
+                sorted(store.read_day(day), key=lambda x: (x.record["at"], x.id))
+                if not kind or line.record["kind"] == kind]
+        store.forget()
+        rows = rows if env.fmt == "json" else [_shown_row(r, zh) for r in rows]
+        return rows if env.fmt == "csv" else render_chunk(rows, env.fmt, columns, zh, dumps)
+
+    days = store.days(after=dates.prev_day(start))
+    env.stream(map(one_day, days) if env.fmt == "csv" else ordered_map(one_day, days, least=14), columns, title=title)
 
 
-def _log_row(env, record: dict, voided: set) -> dict:
-    row = {k: v for k, v in record.items()
-           if k not in ("writer", "prev", "hash", "after") and not k.endswith("_enc")}
+class _Shown(dict):
+    """Field name -> is it shown by `log` (not the chain, `after`, or a cipher); worked out once a name."""
+
+    def __missing__(self, key: str) -> bool:
+        self[key] = shown = key not in ("writer", "prev", "hash", "after") and not key.endswith("_enc")
+        return shown
+
+
+_SHOWN = _Shown()
+
+
+def _log_row(env, record: dict, voided: set, masks: dict | None = None) -> dict:
+    shown, masks = _SHOWN, {} if masks is None else masks
+    row = {k: v for k, v in record.items() if shown[k]}
     if record["id"] in voided:
         row["void"] = True
     for money in ("amount", "fine"):     # yuan: exact numbers, as everywhere (SPEC §4.2)
@@ -199,7 +218,8 @@ def _log_row(env, record: dict, voided: set) -> dict:
             row[money] = Decimal(row[money])
     for f in PHONE_FIELDS:
         if f in row:
-            row[f] = env.mask(row[f])
+            phone = row[f]
+            row[f] = masks[phone] if phone in masks else masks.setdefault(phone, env.mask(phone))
     return row
 
 

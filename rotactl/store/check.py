@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.state import Carry
 from rotactl.errors import DomainError, LedgerError
-from rotactl.store import records
+from rotactl.store import check_pool, records
 from rotactl.store.files import CHECKPOINTS, FileScan, Line, Store, checkpoint_hash, partition
 from rotactl.store.scan import LEGACY_SUFFIXES, legacy_partition
 from rotactl.store.check_derived import check_month_indexes, signed_before_migration
@@ -41,6 +41,8 @@ class Ledger:
     files: list = field(default_factory=list)     # every ledger file to check
     accepted: set | None = None     # a streamed check: the days `accept-late` accepted (`_pre_pass`)
     refs: set | None = None         # a streamed check: the entries a `void` names (`_pre_pass`)
+    read: dict = field(default_factory=dict)      # a streamed check: the month's checkpoints read (`_checkpoints`)
+    lazy: bool = True               # ... their carried states kept as text (`check_pool.read_checkpoint`)
 
     @classmethod
     def load(cls, store: Store, policy, legacy: bool = False, keys=None, since: str = "",
@@ -103,14 +105,17 @@ def check_ids(ledger: Ledger) -> Iterator[str]:
     """Entry ids are unique within a file and across the office."""
     for scan in ledger.scans.values():
         yield from scan.of_kind(*check_ids.kinds)
-    seen: dict[str, str] = {}
+    seen: dict[str, Line] = {}          # id -> its first line (FILE:LINE written only for a problem)
+    earlier = ledger.ids
     for line in ledger.lines():
-        where = f"{line.path}:{line.line}"
-        if line.id in seen and seen[line.id] != where:
-            yield f"{where}: entry id {line.id} also in {seen[line.id]}"
-        elif line.id not in seen and hash(line.id) in ledger.ids:
-            yield f"{where}: entry id {line.id} also in an earlier month"
-        seen.setdefault(line.id, where)
+        entry_id = line.record["id"]
+        first = seen.get(entry_id)
+        if first is None:
+            seen[entry_id] = line
+            if earlier and hash(entry_id) in earlier:
+                yield f"{line.path}:{line.line}: entry id {entry_id} also in an earlier month"
+        elif (first.path, first.line) != (line.path, line.line):
+            yield f"{line.path}:{line.line}: entry id {entry_id} also in {first.path}:{first.line}"
     if ledger.month:
         ledger.ids.update(hash(i) for i in seen)
 
@@ -120,19 +125,28 @@ check_ids.kinds = ("id",)
 
 def check_partitions(ledger: Ledger) -> Iterator[str]:
     """Each entry sits in the file of its day and kind."""
+    where, wants = legacy_partition if ledger.legacy else partition, {}
     for line in ledger.lines():
-        want = (legacy_partition if ledger.legacy else partition)(line.at, line.kind)
+        record = line.record
+        key = (record["at"][:10], record["kind"])       # the file depends on the day and kind only
+        want = wants.get(key) or wants.setdefault(key, where(record["at"], record["kind"]))
         if want != line.path:
             yield f"{line.path}:{line.line}: entry {line.id} ({line.kind} at {line.at}) belongs in {want}"
 
 
 def _checkpoints(ledger: Ledger, date: str) -> list[tuple[str, dict]]:
     """(path, content) of a day's checkpoints in force: the latest generation's."""
+    if date in ledger.read:                 # read once by the seal checks of a streamed check
+        return ledger.read[date]
     store, found = ledger.store, []
+    read = check_pool.read_checkpoint if ledger.month and ledger.lazy else lambda s, p: s.read_checkpoint_file(p)
     for path in store.checkpoint_files(date):
-        found.append((path.relative_to(store.root).as_posix(), store.read_checkpoint_file(path)))
+        found.append((path.relative_to(store.root).as_posix(), read(store, path)))
     top = max((c.get("generation", -1) for _p, c in found), default=-1)
-    return [(p, c) for p, c in found if c.get("generation", -1) == top]
+    current = [(p, c) for p, c in found if c.get("generation", -1) == top]
+    if ledger.month:
+        ledger.read[date] = current
+    return current
 
 
 def _late(ledger: Ledger, date: str, checkpoint: dict) -> tuple[list[str], list[Line]]:
@@ -250,7 +264,7 @@ def check_carried_state(ledger: Ledger) -> Iterator[str]:
             continue
         if any(_late(ledger, date, c)[1] for _p, c in current if c.get("generation") is not None):
             return              # lines merged into a sealed day: reported above, until accept-late
-        if not any(c.get("state") == carry.to_dict() for _p, c in current):
+        if not any(check_pool.state_is(c, carry.to_dict()) for _p, c in current):
             yield f"{current[0][0]}:1: carried state differs from a replay of the ledger"
 
 
@@ -368,23 +382,19 @@ def run_checks(store: Store, policy, history: bool = False, legacy: bool = False
     base = store.root / CHECKPOINTS
     months = sorted({rel[7:14] for rel in ledger.files} |
                     {m for m in (os.listdir(base) if base.is_dir() else []) if not since or m >= since[:7]})
-    count = 0
-    for month in months:            # one month in memory at a time
-        ledger.month = month
-        ledger.scans = {rel: store.scan(rel) for rel in ledger.files if rel[7:14] == month}
-        count += sum(len(s.entries) for s in ledger.scans.values())
-        problems += [p for check in LINE_CHECKS[1:] for p in check(ledger)]
-        for check in SEAL_CHECKS if not problems else ():
-            try:
-                problems += list(check(ledger))
-            except LedgerError as exc:
-                problems += exc.problems
-        sets = [line.record for line in ledger.lines() if line.kind == "policy-set"]
-        if sets:
-            last = max(sets, key=lambda r: (r["at"], r["id"]))
-            ledger.after["policy_set"] = {k: last.get(k, "") for k in ("id", "at", "key", "version")}
-        ledger.prior.update({k: ledger.after[k] for k in ("signing", "policy_set") if k in ledger.after})
+    from rotactl.store.check_pool import line_step, policy_step, run_months, seal_step
+
+    count = run_months(ledger, months, problems)        # months checked in parallel, when it can be
+    for month in months if count is None else ():        # one month in memory at a time
+        count = count or 0
+        found, lines = line_step(ledger, month)
+        count += found
+        problems += lines
+        if not problems:
+            problems += [p for found in seal_step(ledger, SEAL_CHECKS) for p in found]
+        policy_step(ledger)
         store.forget()
+    count = count or 0
     ledger.month, ledger.scans = "", {}
     if not problems:
         problems += list(check_policy_version(ledger))

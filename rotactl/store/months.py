@@ -52,11 +52,13 @@ def month_of_last_day(day: str) -> bool:
 
 def build(store, month: str, keys_of) -> str:
     """The index text of a month from its day files (`keys_of(record)`: the keys an entry is filed under)."""
-    rows = []
+    rows, tokens = [], {}       # a key's token, worked out once a month (a phone recurs, "#deal" often)
     for day in sorted(d for d in store.days(after=f"{month}-00") if d[:7] == month):
         dd = day[8:10].encode()
         for line in store.scan(f"ledger/{month}/{day[8:10]}.jsonl").entries:   # decoded and verified once
-            rows += [b"%s\t%s\t%d\n" % (token(key), dd, line.offset) for key in keys_of(line.record)]
+            for key in keys_of(line.record):
+                cut = tokens.get(key) or tokens.setdefault(key, token(key))
+                rows.append(b"%s\t%s\t%d\n" % (cut, dd, line.offset))
     rows.sort()
     covers = " ".join(sorted(p.name for p in _checkpoints(store, month)))
     return f"{HEADER} {month}; covers {covers}\n" + b"".join(rows).decode()

@@ -25,7 +25,7 @@ def legacy_partition(at: str, kind: str) -> str:
     return f"ledger/{at[:7]}/{at[8:10]}.{'notes.toml' if kind in PROSE_KINDS else 'floor.csv'}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A decoded ledger line: the record and where it sits."""
 
@@ -86,9 +86,11 @@ def scan_text(rel: str, data: bytes) -> FileScan:
     rows = _rows_v2(scan, lines) if codec is codecs.JSONL else _rows_v1(scan, codec, lines)
     seen: dict[str, codecs.Record] = {}
     offsets = _offsets(lines)
+    heads, entries, chains = scan.heads, scan.entries, scan.chains
     for number, record, digest in rows:
-        missing = [k for k in ("id", "at", "kind", "writer", "hash") if not record.get(k)]
-        if missing:
+        get = record.get
+        if not (get("id") and get("at") and get("kind") and get("writer") and get("hash")):
+            missing = [k for k in ("id", "at", "kind", "writer", "hash") if not get(k)]
             scan.found("decode", f"{rel}:{number}: missing {', '.join(missing)}")
             continue
         if record["writer"] == DAY_END_WRITER and seen.get(record["id"]) == record:
@@ -97,16 +99,20 @@ def scan_text(rel: str, data: bytes) -> FileScan:
         if (digest or codecs.entry_hash(prev, record)) != record["hash"]:
             scan.found("hash", f"{rel}:{number}: entry {record['id']} does not match its hash "
                                "(edited after it was written?)")
-        if prev != ("" if writer == DAY_END_WRITER else scan.heads.get(writer, "")):
+        if prev != ("" if writer == DAY_END_WRITER else heads.get(writer, "")):
             scan.found("chain", f"{rel}:{number}: entry {record['id']} does not follow the entry "
                                 "before it in the chain (a line was deleted, inserted or moved?)")
         if record["id"] in seen:
             scan.found("id", f"{rel}:{number}: duplicate entry id {record['id']}")
         seen.setdefault(record["id"], record)
-        scan.heads[writer] = record["hash"]
+        heads[writer] = record["hash"]
         entry = Line(record, rel, number, offsets[number - 1])
-        scan.entries.append(entry)
-        scan.chains.setdefault(writer, []).append(entry)
+        entries.append(entry)
+        chain = chains.get(writer)
+        if chain is None:
+            chains[writer] = [entry]
+        else:
+            chain.append(entry)
     return scan
 
 
@@ -120,14 +126,16 @@ def _offsets(lines: list[bytes]) -> list[int]:
 
 def _rows_v2(scan: FileScan, lines: list[bytes]):
     """(line number, record, hash of its bytes) of each JSON line that decodes."""
-    decode = codecs.jsonl_record
+    quick, decode = codecs.jsonl_quick, codecs.jsonl_record
     for number, line in enumerate(lines[1:], start=2):
-        try:
-            record, digest = decode(line)
-        except codecs.CodecError as exc:
-            scan.found("decode", f"{scan.path}:{number}: {exc}")
-            continue
-        yield number, record, digest
+        found = quick(line)
+        if found is None:               # not as rotactl writes a line: the careful decoder words why
+            try:
+                found = decode(line)
+            except codecs.CodecError as exc:
+                scan.found("decode", f"{scan.path}:{number}: {exc}")
+                continue
+        yield number, found[0], found[1]
 
 
 def _rows_v1(scan: FileScan, codec, lines: list[bytes]):
