@@ -84,6 +84,15 @@ class Env:
         emit(data, self.fmt, columns, title, zh, bom=self.bom)
         self.bom = False                        # one BOM, at the start of the output
 
+    def emit_data(self, view: dict, rows: list, columns: list[str]) -> bool:
+        """A view with a list at its heart, for a machine: JSON the whole view, CSV its rows (one table a
+        spreadsheet opens). False for a table, which the caller lays out."""
+        if self.fmt == "json":
+            self.emit(view)
+        elif self.fmt == "csv":
+            self.emit(rows, columns)
+        return self.fmt in ("json", "csv")
+
     def stream(self, chunks, columns, title=""):
         """A long list, written chunk by chunk (`render.emit_stream`)."""
         from rotactl.render import emit_stream

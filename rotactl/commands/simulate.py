@@ -70,11 +70,7 @@ def _release(office, cache: dict) -> None:
 
 
 def _show(env, view: dict) -> None:
-    if env.fmt == "json":
-        env.emit(view)
-        return
-    if env.fmt == "csv":
-        env.emit(view["changes"], CHANGES)
+    if env.emit_data(view, view["changes"], CHANGES):
         return
     zh = env.zh
     env.emit({"policy": view["policy"], "since": view["since"], "until": view["until"],

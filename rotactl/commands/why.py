@@ -42,27 +42,30 @@ def decision(office, ref: str) -> dict:
         facts, _day_end = office.before_day_end(date, voided)
         day = replay_day(office.carry_before(date), date, office.policy, facts)
         view = explain.distributed(day, entry, DAY_END_ACTOR)
-        if entry.id in voided:
-            view["note"] = ("voided since: it counts nowhere now. " + view.get("note", "")).strip()
-        return view
-    if entry.kind not in explain.DECISION_KINDS:
+    elif entry.kind not in explain.DECISION_KINDS:
         raise DomainError(f"{ref} is a {entry.kind} entry: it decided no receiver, so there is no decision to "
                           f"explain (why explains register, pass, handover and day-end distribute entries, or a "
                           f"customer's phone)")
-    before = explain.written_before(office.entries(date, voided), entry)
-    day = replay_day(office.carry_before(date), date, office.policy, before)
-    if entry.kind == "pass":
-        view = explain.pass_(day, entry)
-    elif entry.kind == "handover":
-        view = explain.handover(day, entry)
     else:
-        view = explain.reception(day, entry, _facts(office, entry.phone, entry, day),
-                                 _facts(office, entry.referred_by, entry, day))
-    if entry.kind == "call" and entry.rule == rules.DAY_ROLLOVER:       # logged, given out at day end
-        given = next((e for e in office.entries(date, voided) if e.kind == "distribute" and e.ref == entry.id), None)
-        view["given_out"] = {"entry": given.id, "receiver": given.receiver} if given else None
+        view = _replayed(office, entry, office.entries(date, voided))
     if entry.id in voided:
         view["note"] = ("voided since: it counts nowhere now. " + view.get("note", "")).strip()
+    return view
+
+
+def _replayed(office, entry, entries: list) -> dict:
+    """A register, pass or handover decided again on its day replayed up to the moment before it."""
+    date = entry.at[:10]
+    day = replay_day(office.carry_before(date), date, office.policy, explain.written_before(entries, entry))
+    if entry.kind == "pass":
+        return explain.pass_(day, entry)
+    if entry.kind == "handover":
+        return explain.handover(day, entry)
+    view = explain.reception(day, entry, _facts(office, entry.phone, entry, day),
+                             _facts(office, entry.referred_by, entry, day))
+    if entry.kind == "call" and entry.rule == rules.DAY_ROLLOVER:       # logged, given out at day end
+        given = next((e for e in entries if e.kind == "distribute" and e.ref == entry.id), None)
+        view["given_out"] = {"entry": given.id, "receiver": given.receiver} if given else None
     return view
 
 
@@ -97,8 +100,7 @@ def _policy_rows(policy: dict) -> list[dict]:
 
 
 def _show_decision(env, view: dict) -> None:
-    if env.fmt == "json":
-        env.emit(view)
+    if env.emit_data(view, view["candidates"], CANDIDATES):
         return
     zh = env.zh
     head = {k: view[k] for k in ("entry", "kind", "at", "queue", "customer", "receiver", "counted", "rule")}
@@ -112,9 +114,6 @@ def _show_decision(env, view: dict) -> None:
     for key in ("call", "why", "note"):
         if key in view:
             head[key] = view[key]
-    if env.fmt == "csv":
-        env.emit(view["candidates"], CANDIDATES)
-        return
     env.emit(head)
     click.echo()
     state = view["state"]
@@ -127,11 +126,7 @@ def _show_decision(env, view: dict) -> None:
 
 
 def _show_chain(env, view: dict) -> None:
-    if env.fmt == "json":
-        env.emit(view)
-        return
-    if env.fmt == "csv":
-        env.emit(view["chain"], CHAIN)
+    if env.emit_data(view, view["chain"], CHAIN):
         return
     head = {k: view[k] for k in ("customer", "group", "owner", "protected_until", "permanent", "signed", "channel")}
     env.emit(head)
