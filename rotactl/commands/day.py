@@ -64,8 +64,9 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
 
 
 def create_office(root: Path, preset: str, office_name: str | None, timezone: str | None, git: bool,
-                  match_key: str | None = None, policy_text: str | None = None) -> None:
-    """A new office in ledger format 2, and its key (outside the office: `rotactl.keys`)."""
+                  match_key: str | None = None, policy_text: str | None = None, identity: dict | None = None) -> None:
+    """A new office in the current ledger format, and its key (outside the office: `rotactl.keys`);
+    `identity`: the `office.toml` of an office of an older format, whose id and key it keeps (`migrate`)."""
     import secrets
 
     from rotactl import keys
@@ -86,9 +87,12 @@ def create_office(root: Path, preset: str, office_name: str | None, timezone: st
             group = keys.parse(Path(match_key).read_text(encoding="utf-8"), match_key).match
         except OSError as exc:
             raise DomainError(f"--match-key: cannot read {match_key} ({exc.strerror})") from None
-    office_id = secrets.token_hex(6)
-    office_keys = keys.new(office_id, group)
-    keys.save(office_keys)
+    if identity:
+        office_id, office_keys = identity["id"], {k: identity[k] for k in ("match_check", "encrypt_check")}
+    else:
+        office_id = secrets.token_hex(6)
+        office_keys = keys.new(office_id, group)
+        keys.save(office_keys)
     root.mkdir(parents=True, exist_ok=True)
     (root / keys.OFFICE_FILE).write_text(keys.office_text(office_id, office_keys), encoding="utf-8")
     (root / "rotactl.toml").write_text(text, encoding="utf-8")
@@ -96,7 +100,7 @@ def create_office(root: Path, preset: str, office_name: str | None, timezone: st
     (root / "checkpoints").mkdir(exist_ok=True)
     (root / ".gitattributes").write_text(
         "# ledger lines are independent records: two clones' appends merge as a union\n"
-        "ledger/**/*.jsonl merge=union\n", encoding="utf-8")
+        "ledger/**/*.csv merge=union\n", encoding="utf-8")
     (root / ".gitignore").write_text("# derived caches, the lock file and this clone's writer id\n.rotactl/\n",
                                      encoding="utf-8")
     if git:

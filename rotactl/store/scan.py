@@ -1,28 +1,47 @@
 """Reading one ledger file's bytes: decode every line and verify its hash, its writer's chain
-and its id. Pure: no I/O. Both formats: 2 (`DD.jsonl`, the stored bytes hashed) and 1
-(`DD.floor.csv`, `DD.notes.toml`, a canonical form hashed), which `migrate` reads.
+and its id. Pure: no I/O. Ledger format 3 (`DD.csv`, `store.codecs`: the stored bytes hashed),
+and, for `migrate`, formats 2 (`DD.jsonl`) and 1 (`DD.floor.csv`, `DD.notes.toml`).
+
+A day file that a spreadsheet or an editor saved again — its line ends turned into CR LF, its
+byte-order mark dropped, its cells quoted otherwise, its columns reordered — is reported once,
+at line 1, with what changed: each of its lines is still verified (as it was written: the line
+end and the quoting put back, the columns in their order) so that an entry whose text changed
+too is named at its own line, and nothing is written into the file until it is restored.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass, field
 
-from rotactl.store import codecs
+from rotactl.store import codecs, legacy
 
 DAY_END_WRITER = "dayend"   # the writer of rollover's day-end entries: the same bytes in every clone
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-SUFFIXES = (".jsonl", ".floor.csv", ".notes.toml")
+DAY_FILE = re.compile(r"\d\d\.csv")      # format 3: ledger/YYYY-MM/DD.csv
+SUFFIXES = (".csv", ".jsonl", ".floor.csv", ".notes.toml")    # the day files of every format
 LEGACY_SUFFIXES = (".floor.csv", ".notes.toml")
 # format 1 kept entries that carry prose in DD.notes.toml, the others in DD.floor.csv
 PROSE_KINDS = frozenset({"follow-up", "deal", "link", "claim", "report-in", "ruling", "staff-leave", "staff-suspend",
                          "staff-penalize", "penalty", "void", "fine", "reassign", "accept-late", "free-day",
                          "policy-set", "help-credit"})
+_BOM = codecs.BOM.encode("utf-8")
 
 
 def legacy_partition(at: str, kind: str) -> str:
     """The format-1 file of an entry."""
     return f"ledger/{at[:7]}/{at[8:10]}.{'notes.toml' if kind in PROSE_KINDS else 'floor.csv'}"
+
+
+def format_of(rel: str) -> int:
+    """The ledger format of a day file, by its name (0: not a day file of any format)."""
+    name = rel.rpartition("/")[2]
+    if DAY_FILE.fullmatch(name):
+        return 3
+    if name.endswith(".jsonl"):
+        return 2
+    return 1 if name.endswith(LEGACY_SUFFIXES) else 0
 
 
 @dataclass(slots=True)
@@ -80,10 +99,13 @@ def scan_text(rel: str, data: bytes) -> FileScan:
     scan.lines = len(lines)
     if not lines:
         return scan
-    codec = codecs.codec_for(rel)
-    if lines[0] + b"\n" != codec.header.encode():
-        scan.found("header", f"{rel}:1: header line was changed")
-    rows = _rows_v2(scan, lines) if codec is codecs.JSONL else _rows_v1(scan, codec, lines)
+    if format_of(rel) == 3:
+        rows = _rows_v3(scan, lines, data)
+    else:
+        codec = legacy.codec_for(rel)
+        if lines[0] + b"\n" != codec.header.encode():
+            scan.found("header", f"{rel}:1: header line was changed")
+        rows = _rows_v2(scan, lines) if codec is legacy.JSONL else _rows_v1(scan, codec, lines)
     seen: dict[str, codecs.Record] = {}
     offsets = _offsets(lines)
     heads, entries, chains = scan.heads, scan.entries, scan.chains
@@ -96,7 +118,7 @@ def scan_text(rel: str, data: bytes) -> FileScan:
         if record["writer"] == DAY_END_WRITER and seen.get(record["id"]) == record:
             continue            # the same day-end line from two clones (a git union merge): one entry
         writer, prev = record["writer"], record.get("prev", "")
-        if (digest or codecs.entry_hash(prev, record)) != record["hash"]:
+        if (digest or legacy.entry_hash(prev, record)) != record["hash"]:
             scan.found("hash", f"{rel}:{number}: entry {record['id']} does not match its hash "
                                "(edited after it was written?)")
         if prev != ("" if writer == DAY_END_WRITER else heads.get(writer, "")):
@@ -116,6 +138,122 @@ def scan_text(rel: str, data: bytes) -> FileScan:
     return scan
 
 
+def _rows_v3(scan: FileScan, lines: list[bytes], data: bytes):
+    """(line number, record, hash) of each line of a format-3 day file that decodes: every line at
+    C speed when the file is as rotactl writes it, else line by line with the re-save diagnosis."""
+    if lines[0] == codecs.HEADER_BYTES[:-1] and b"\r" not in data and not codecs.CONTROL_BYTES.search(data):
+        try:
+            texts = data.decode("utf-8").split("\n")[1:len(lines)]
+        except UnicodeDecodeError:
+            texts = None
+        if texts is not None:
+            rows = list(csv.reader(texts))
+            width = len(codecs.COLUMNS)
+            if len(rows) == len(texts) and all(len(row) == width for row in rows):
+                found = _fast(lines, rows)
+                if found is not None:
+                    return found
+    return _careful(scan, lines)
+
+
+def _fast(lines: list[bytes], rows: list[list[str]]) -> list | None:
+    """Every line's (number, record, hash), or None when a line's bytes do not give its hash (then
+    `_careful` says which line and why)."""
+    sha, domain, record_of, cut = hashlib.sha256, codecs.HASH_DOMAIN, codecs.record_of, -codecs.HASH_LEN
+    out = []
+    for number, (raw, row) in enumerate(zip(lines[1:], rows), start=2):
+        record = record_of(row, b"'" in raw)
+        digest = sha(domain + raw[:cut]).hexdigest()
+        if digest != record.get("hash"):
+            return None
+        out.append((number, record, digest))
+    return out
+
+
+def _resaved_line(raw: bytes, record: dict) -> str | None:
+    """The hash of a line as rotactl writes its record, when that is the line's hash (its bytes
+    differ only in quoting, line end or column order: the entry itself is intact), else None."""
+    try:
+        canonical = codecs.canonical_line(record)
+    except codecs.CodecError:
+        return None
+    digest = codecs.hash_of(canonical)
+    return digest if digest == record.get("hash") and canonical != raw else None
+
+
+def _careful(scan: FileScan, lines: list[bytes]):
+    """Line by line, each problem worded, and a file saved again by another program said once."""
+    rel, changes = scan.path, []
+    header = lines[0]
+    crlf = header.endswith(b"\r")          # every line end turned into CR LF (a CR elsewhere: that line's problem)
+    if crlf:
+        changes.append("its line ends turned into CR LF")
+        header = header[:-1]
+    if header.startswith(_BOM):
+        header = header[len(_BOM):]
+    else:
+        changes.append("its byte-order mark dropped")
+    try:
+        names = next(csv.reader([header.decode("utf-8")]), [])
+    except (UnicodeDecodeError, csv.Error):
+        names = []
+    names = [n.strip('"') for n in names]
+    columns = list(codecs.COLUMNS)
+    order = None
+    if names == columns:
+        order = None
+    elif sorted(names) == sorted(columns):
+        order = [names.index(c) for c in columns]
+        changes.append("its columns reordered")
+    else:
+        unknown = [n for n in names if n not in codecs.COLUMNS]
+        missing = [c for c in columns if c not in names]
+        found = (f"unknown column(s) {', '.join(unknown[:5])}" if unknown else "") + \
+                ("; " if unknown and missing else "") + \
+                (f"missing column(s) {', '.join(missing[:5])}" if missing else "")
+        shown = header[:60].decode("utf-8", "replace")
+        scan.found("header", f"{rel}:1: not the header of ledger format 3 ({found or 'found ' + repr(shown)}): "
+                             "a column added or removed by a spreadsheet, or a file of another version of rotactl; "
+                             f"nothing in it is read or written until it is restored (`git checkout -- {rel}`)")
+        return
+    intact = 0
+    for number, raw in enumerate(lines[1:], start=2):
+        if crlf and raw.endswith(b"\r"):
+            raw = raw[:-1]
+        try:
+            record, digest = _decode(raw, order)
+        except codecs.CodecError as exc:
+            scan.found("decode", f"{rel}:{number}: {exc}")
+            continue
+        if digest != record.get("hash"):
+            again = _resaved_line(raw, record)
+            if again is not None:
+                digest = again
+                if order is None and "its cells quoted otherwise" not in changes:
+                    changes.append("its cells quoted otherwise")
+        intact += digest == record.get("hash")
+        yield number, record, digest or "-"
+    if changes:
+        scan.found("resaved", f"{rel}:1: saved again by a spreadsheet or an editor ({', '.join(changes)}); "
+                              f"{intact} of its {len(lines) - 1} entries are as they were written; rotactl "
+                              f"writes nothing into it until it is restored: `git checkout -- {rel}`")
+
+
+def _decode(raw: bytes, order: list[int] | None) -> tuple[dict, str]:
+    """One line's record and hash, its cells first put in `COLUMNS` order (`order`: a reordered file's)."""
+    if order is None:
+        return codecs.decode_line(raw)
+    try:
+        text = raw.decode("utf-8")
+        row = next(csv.reader([text], strict=True), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise codecs.CodecError(f"not a CSV line of UTF-8 text ({exc})") from None
+    if len(row) != len(order):
+        raise codecs.CodecError(f"{len(row)} cells, but the header names {len(order)}")
+    record = codecs.record_of([row[i] for i in order])
+    return record, ""       # its own bytes are not rotactl's line: only the canonical line can match
+
+
 def _offsets(lines: list[bytes]) -> list[int]:
     out, at = [], 0
     for line in lines:
@@ -126,7 +264,7 @@ def _offsets(lines: list[bytes]) -> list[int]:
 
 def _rows_v2(scan: FileScan, lines: list[bytes]):
     """(line number, record, hash of its bytes) of each JSON line that decodes."""
-    quick, decode = codecs.jsonl_quick, codecs.jsonl_record
+    quick, decode = legacy.jsonl_quick, legacy.jsonl_record
     for number, line in enumerate(lines[1:], start=2):
         found = quick(line)
         if found is None:               # not as rotactl writes a line: the careful decoder words why
