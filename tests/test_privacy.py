@@ -1,4 +1,4 @@
-"""Ledger format 2: no clear-text phone in any file of an office; the key outside it; migrate.
+"""Ledger formats 2 and 3: no clear-text phone in any file of an office; the key outside it; migrate.
 
 Real processes (the installed `rotactl`), a real git office, the files read as bytes.
 """
