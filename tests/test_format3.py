@@ -288,3 +288,29 @@ def test_duckdb_types_a_text_column_as_text_whatever_its_values(tmp_path, column
     both = duckdb.sql(f"select id, {column} from read_csv('{tmp_path}/ledger/*/*.csv') order by id").fetchall()
     unguarded = [cell[1:] if cell and cell.startswith("'") else cell for _id, cell in both]
     assert unguarded == TRICKY
+
+
+# -- log --format csv: the ledger's own columns -------------------------------------------------------
+
+def test_log_as_csv_is_the_ledger_s_columns_in_order_phones_masked_voids_marked(office, tmp_path):
+    path = copy(office, tmp_path)
+    entries = rot(path, "log", "--since", "2026-10-01", at="2026-11-02 18:00")
+    target = next(e for e in entries if e["kind"] == "follow-up")
+    rot(path, "void", target["id"], "--reason", "录错", at="2026-11-02 18:00")
+    entries = rot(path, "log", "--since", "2026-10-01", at="2026-11-02 18:00")
+    text = rot(path, "log", "--since", "2026-10-01", at="2026-11-02 18:00", fmt="csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == [*codecs.SHOWN, "void"] and "hash" not in rows[0] and "phone_enc" not in rows[0]
+    assert [r["id"] for r in rows] == [e["id"] for e in entries]           # (time, id) order, as JSON
+    for row, entry in zip(rows, entries):
+        assert row["void"] == ("1" if entry.get("void") else "")
+        for name, value in entry.items():
+            if name not in ("void", "days") and isinstance(value, str):
+                cell = row[name][1:] if row[name].startswith("'") else row[name]
+                assert cell == value, (name, row[name], value)
+    assert {r["phone"] for r in rows if r["phone"]} <= {e["phone"] for e in entries if e.get("phone")}
+    assert all(re.fullmatch(r"139\*{4}\d{4}", r["phone"]) for r in rows if r["phone"])
+    assert [r["id"] for r in rows if r["void"]] == [target["id"]]
+    deals = rot(path, "log", "--since", "2026-10-01", "--kind", "deal", at="2026-11-02 18:00", fmt="csv")
+    assert [r["kind"] for r in csv.DictReader(io.StringIO(deals))] == ["deal"] * 3
+    assert rot(path, "log", "--since", "2026-10-01", "--kind", "nothing", at="2026-11-02 18:00", fmt="csv") == ""

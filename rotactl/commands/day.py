@@ -183,6 +183,12 @@ def log(env, at, since, kind):
     title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
         else (f"{start} 起的记录" if zh else f"entries from {start}")
 
+    if env.fmt == "csv":
+        from rotactl.store import codecs
+
+        days = store.days(after=dates.prev_day(start))
+        env.stream((_log_cells(env, store, day, kind, voided) for day in days), [*codecs.SHOWN, "void"])
+        return
     columns = None if env.fmt == "json" else ["at", "kind", "staff", "detail"]
     dumps = _chunk_dumps() if env.fmt == "json" else None
 
@@ -198,7 +204,49 @@ def log(env, at, since, kind):
         return rows if env.fmt == "csv" else render_chunk(rows, env.fmt, columns, zh, dumps)
 
     days = store.days(after=dates.prev_day(start))
-    env.stream(map(one_day, days) if env.fmt == "csv" else ordered_map(one_day, days, least=14), columns, title=title)
+    env.stream(ordered_map(one_day, days, least=14), columns, title=title)
+
+
+# `log --format csv`: one column a field, as the ledger has them (docs/ledger-format.md), less `after`, the
+# numbers encrypted, the signatures and the chain (the ledger's last columns); phones masked; `void` 1 for
+# a voided entry.
+def _log_cells(env, store, day: str, kind: str | None, voided: set):
+    """A day's entries as CSV text straight from the ledger's verified cells, in (time, id) order."""
+    import csv
+    import io
+    from operator import itemgetter
+
+    from rotactl.render import CsvText
+    from rotactl.store import codecs
+
+    columns, shown = codecs.COLUMNS, len(codecs.SHOWN)
+    phones = [columns.index(c) for c in PHONE_FIELDS]
+    rows, plain = [], True
+    for rel in store.day_files(day):
+        found, simple = store.rows(rel)
+        rows += found
+        plain = plain and simple
+    rows.sort(key=itemgetter(columns.index("at"), columns.index("id")))
+    masks: dict[str, str] = {}
+    out = []
+    for row in rows:
+        if kind and row[2] != kind:
+            continue
+        cells = row[:shown]
+        for i in phones:
+            stored = cells[i]
+            if stored:
+                shown_as = masks.get(stored)
+                if shown_as is None:
+                    shown_as = masks[stored] = env.mask(stored[1:] if stored[0] == "'" else stored)
+                cells[i] = shown_as
+        cells.append("1" if row[0] in voided else "")
+        out.append(cells)
+    if plain:                               # no cell holds a comma or a quote: the cells are the CSV
+        return CsvText((len(out), "".join(",".join(cells) + "\n" for cells in out)))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(out)
+    return CsvText((len(out), buf.getvalue()))
 
 
 class _Shown(dict):

@@ -46,7 +46,7 @@ COLUMNS: tuple[str, ...] = (
     # every entry
     "id", "at", "kind", "actor",
     # the floor: who, and the decision taken
-    "staff", "receiver", "counted", "rule", "skipped", "after", "queue", "turn", "free", "fine", "suspend_days",
+    "staff", "receiver", "counted", "rule", "skipped", "queue", "turn", "free", "fine", "suspend_days",
     # the customer
     "phone", "name", "ckind", "party", "intent", "designated", "referred_by", "family_of", "relation", "other",
     "agency", "agent", "mask", "expect", "absent", "to", "claim", "takeover",
@@ -58,11 +58,12 @@ COLUMNS: tuple[str, ...] = (
     "role", "team", "trainee", "key", "reassign_to", "penalty", "days", "from", "until",
     # the office
     "day", "accepts", "value", "before", "version",
-    # numbers encrypted (for --reveal), signatures
-    "phone_enc", "family_of_enc", "referred_by_enc", "other_enc", "sig", "sig_v1",
+    # what is not shown (log): the turn a reception followed, numbers encrypted (for --reveal), signatures
+    "after", "phone_enc", "family_of_enc", "referred_by_enc", "other_enc", "sig", "sig_v1",
     # the chain
     "writer", "prev", "hash",
 )
+SHOWN = COLUMNS[:COLUMNS.index("after")]        # what `log --format csv` shows of an entry
 HEADER = ",".join(COLUMNS)
 BOM = "\ufeff"
 HEADER_LINE = BOM + HEADER + "\n"
@@ -251,7 +252,12 @@ def canonical_line(record: Record) -> bytes:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")      # CR apart: a re-saved file's line end
+CONTROL = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])   # every control byte but LF (CR too)
+
+
+def has_control(data: bytes) -> bool:
+    """Does the file hold a control byte other than its line ends (one pass of C)?"""
+    return len(data.translate(None, CONTROL)) != len(data)
 
 
 class Codec:

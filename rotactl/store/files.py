@@ -91,6 +91,26 @@ class Store:
         self._scans[rel] = (key, result)
         return result
 
+    def rows(self, rel: str) -> tuple[list[list[str]], bool]:
+        """A format-3 day file's entries as rows of cells in `codecs.COLUMNS` order, as stored (a text
+        cell keeps its `'` guard), each line verified as `scan` verifies it — for a pass that needs no
+        records (`log --format csv`) — and whether no cell of them needs CSV quoting. A file with
+        problems: they are raised (`LedgerError`)."""
+        from rotactl.store.scan import sound_rows
+
+        try:
+            data = (self.root / rel).read_bytes()
+        except FileNotFoundError:
+            return [], True
+        lines = data.split(b"\n")
+        found = sound_rows(lines[:-1], data, guarded=True) if len(lines) > 1 and lines[-1] == b"" else None
+        if found is not None:
+            return [row for _number, _offset, row in found], b'"' not in data
+        scan = self.scan(rel)                   # says what is wrong, or reads what the fast path does not
+        if scan.problems:
+            raise LedgerError(scan.problems)
+        return [codecs.cells_of(line.record)[:-1] + [line.record["hash"]] for line in scan.entries], False
+
     def forget(self) -> None:
         """Drop the decoded files kept for this command (a long pass keeps one day at a time)."""
         self._scans.clear()

@@ -55,15 +55,20 @@ def month_of_last_day(day: str) -> bool:
 
 def build(store, month: str, keys_of) -> str:
     """The index text of a month from its day files (`keys_of(record)`: the keys an entry is filed under)."""
-    rows, tokens = [], {}       # a key's token, worked out once a month (a phone recurs, "#deal" often)
+    rows: list[str] = []
+    tokens: dict[str, str] = {}     # a key's token, worked out once a month (a phone recurs, "#deal" often)
+    append, known = rows.append, tokens.get
     for day in sorted(d for d in store.days(after=f"{month}-00") if d[:7] == month):
-        dd = day[8:10].encode()
+        place = f",{day[8:10]},"
         for line in store.scan(f"ledger/{month}/{day[8:10]}.csv").entries:   # decoded and verified once
+            tail = f"{place}{line.offset}\n"
             for key in keys_of(line.record):
-                cut = tokens.get(key) or tokens.setdefault(key, token(key))
-                rows.append(b"%s,%s,%d\n" % (cut, dd, line.offset))
+                cut = known(key)
+                if cut is None:
+                    cut = tokens[key] = token(key).decode()
+                append(cut + tail)
     rows.sort()
-    return HEADER + b"".join(rows).decode()
+    return HEADER + "".join(rows)
 
 
 def covers(names) -> str:

@@ -143,56 +143,23 @@ def scan_text(rel: str, data: bytes) -> FileScan:
 
 
 def _sound(scan: FileScan, lines: list[bytes], data: bytes) -> bool:
-    """A format-3 day file as rotactl writes it, read at C speed: its header, every line's cells
-    (split at commas where no cell is quoted; a `'` guard taken off all at once), hash, chain and id.
-    Fills `scan` and answers True; False (`scan` untouched) at the first thing that is not so, and
-    `_careful` goes over the file again, line by line, to say what and where."""
-    if lines[0] != _HEADER or b"\r" in data or codecs.CONTROL_BYTES.search(data):
+    """A format-3 day file as rotactl writes it (`sound_rows`), its records made: fills `scan` and
+    answers True; False (`scan` untouched) when the file is not so, and `_careful` goes over it
+    again, line by line, to say what and where."""
+    rows = sound_rows(lines, data)
+    if rows is None:
         return False
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    body = text[len(codecs.HEADER_LINE):]
-    if '"' in body:                          # a quoted cell somewhere: the csv module reads the file
-        rows = list(csv.reader(body.split("\n")[:-1]))
-        rows = [[c[1:] if c[:1] == "'" else c for c in row] for row in rows]
-    else:                                     # no quoting: a cell starting with ' is a guard
-        rows = [line.split(",") for line in body.replace(",'", ",").split("\n")[:-1]]
-    if len(rows) != len(lines) - 1:
-        return False
-    rel, width, columns = scan.path, len(codecs.COLUMNS), codecs.COLUMNS
-    sha, domain, cut = hashlib.sha256, codecs.HASH_DOMAIN, -codecs.HASH_LEN
-    seen: dict[str, dict] = {}
+    rel, columns = scan.path, codecs.COLUMNS
     heads: dict[str, str] = {}
     chains: dict[str, list[Line]] = {}
     entries: list[Line] = []
-    offset = len(lines[0]) + 1
-    for number, (raw, row) in enumerate(zip(lines[1:], rows), start=2):
-        if len(row) != width:
-            return False
+    for number, offset, row in rows:
         record = dict(compress(zip(columns, row), row))
         if "accepts" in record:
             record["days"] = record.pop("accepts")
-        get = record.get
-        entry_id, writer, digest = get("id"), get("writer"), get("hash")
-        if not (entry_id and writer and get("at") and get("kind")) or \
-                sha(domain + raw[:cut]).hexdigest() != digest:
-            return False
-        if writer == DAY_END_WRITER:
-            if entry_id in seen:
-                if seen[entry_id] != record or "prev" in record:
-                    return False
-                offset += len(raw) + 1
-                continue                # the same day-end line from two clones (a git union merge): one entry
-            if "prev" in record:
-                return False
-        elif get("prev", "") != heads.get(writer, "") or entry_id in seen:
-            return False
-        seen[entry_id] = record
-        heads[writer] = digest
+        writer = record["writer"]
+        heads[writer] = record["hash"]
         entry = Line(record, rel, number, offset)
-        offset += len(raw) + 1
         entries.append(entry)
         chain = chains.get(writer)
         if chain is None:
@@ -201,6 +168,65 @@ def _sound(scan: FileScan, lines: list[bytes], data: bytes) -> bool:
             chain.append(entry)
     scan.entries, scan.heads, scan.chains = entries, heads, chains
     return True
+
+
+_ID, _AT, _KIND, _WRITER, _PREV, _HASH = (codecs.COLUMNS.index(c) for c in ("id", "at", "kind", "writer", "prev", "hash"))
+
+
+def sound_rows(lines: list[bytes], data: bytes, guarded: bool = False) -> list[tuple[int, int, list[str]]] | None:
+    """The rows of a format-3 day file as rotactl writes it — (line number, byte offset, its cells in
+    `COLUMNS` order, one `'` taken off each text cell that has one unless `guarded`) — every line's
+    header, hash, chain and id verified at C speed (cells split at commas where no cell is quoted);
+    the same day-end line twice (two clones' union merge) once. None at the first thing that is not
+    so: `scan_text` then reads the file line by line and words each problem."""
+    if lines[0] != _HEADER or codecs.has_control(data):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    body = text[len(codecs.HEADER_LINE):]
+    if '"' in body:                          # a quoted cell somewhere: the csv module reads the file
+        cells = list(csv.reader(body.split("\n")[:-1]))
+        if not guarded:
+            cells = [[c[1:] if c[:1] == "'" else c for c in row] for row in cells]
+    else:                                     # no quoting: a cell that starts with ' is a guard
+        cells = [line.split(",") for line in (body if guarded else body.replace(",'", ",")).split("\n")[:-1]]
+    if len(cells) != len(lines) - 1:
+        return None
+    width = len(codecs.COLUMNS)
+    sha, domain, cut = hashlib.sha256, codecs.HASH_DOMAIN, -codecs.HASH_LEN
+    seen: dict[str, list[str]] = {}
+    heads: dict[str, str] = {}
+    out = []
+    offset = len(lines[0]) + 1
+    number = 1
+    for raw, row in zip(lines[1:], cells):
+        number += 1
+        at = offset
+        offset += len(raw) + 1
+        if len(row) != width:
+            return None
+        entry_id, writer, digest = row[_ID], row[_WRITER], row[_HASH]
+        if not (entry_id and writer and row[_AT] and row[_KIND]) or sha(domain + raw[:cut]).hexdigest() != digest:
+            return None
+        prev = row[_PREV]
+        if writer == DAY_END_WRITER:
+            if prev:
+                return None
+            if entry_id in seen:
+                if seen[entry_id] != row:
+                    return None
+                continue                # the same day-end line from two clones (a git union merge): one entry
+        else:
+            if prev[:1] == "'":
+                prev = prev[1:]
+            if prev != heads.get(writer, "") or entry_id in seen:
+                return None
+        seen[entry_id] = row
+        heads[writer] = digest
+        out.append((number, at, row))
+    return out
 
 
 def _resaved_line(raw: bytes, record: dict) -> str | None:
@@ -282,6 +308,9 @@ def _decode(raw: bytes, order: list[int] | None) -> tuple[dict, str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise codecs.CodecError("not UTF-8 text (saved in another encoding, e.g. by a spreadsheet as GBK?)") from None
+    bad = _CONTROL.search(text)
+    if bad:
+        raise codecs.CodecError(f"control character U+{ord(bad.group()):04X} in a ledger line (edited outside rotactl?)")
     try:
         row = next(csv.reader([text], strict=True), [])
     except csv.Error as exc:
