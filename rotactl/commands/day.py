@@ -172,7 +172,11 @@ def check(env, at, history, full):
 @click.option("--kind", help="Only entries of this kind (visit, call, check-in, deal, …).")
 @reads
 def log(env, at, since, kind):
-    """流水:The entries themselves, in (time, id) order."""
+    """流水:The entries themselves, in (time, id) order.
+
+    `--format csv` gives one column a field, as the ledger's day files have them (docs/ledger-format.md),
+    less the chain, the numbers encrypted and the signatures; phones masked; `void` 1 for a voided entry.
+    """
     from rotactl.forked import ordered_map
     from rotactl.render import _chunk_dumps, render_chunk
 

@@ -86,6 +86,16 @@ class FileScan:
     def of_kind(self, *kinds: str) -> list[str]:
         return [p for p, k in zip(self.problems, self.kinds) if k in kinds]
 
+    def keep(self, entry: "Line", writer: str) -> None:
+        """An entry read: in the file's order, at the head of its writer's chain."""
+        self.heads[writer] = entry.record["hash"]
+        self.entries.append(entry)
+        chain = self.chains.get(writer)
+        if chain is None:
+            self.chains[writer] = [entry]
+        else:
+            chain.append(entry)
+
 
 def scan_text(rel: str, data: bytes) -> FileScan:
     """Decode and verify one ledger file's bytes. Pure: no I/O."""
@@ -112,7 +122,7 @@ def scan_text(rel: str, data: bytes) -> FileScan:
         rows = _rows_v2(scan, lines) if codec is legacy.JSONL else _rows_v1(scan, codec, lines)
     seen: dict[str, codecs.Record] = {}
     offsets = _offsets(lines)
-    heads, entries, chains = scan.heads, scan.entries, scan.chains
+    heads = scan.heads
     for number, record, digest in rows:
         get = record.get
         if not (get("id") and get("at") and get("kind") and get("writer") and get("hash")):
@@ -131,14 +141,7 @@ def scan_text(rel: str, data: bytes) -> FileScan:
         if record["id"] in seen:
             scan.found("id", f"{rel}:{number}: duplicate entry id {record['id']}")
         seen.setdefault(record["id"], record)
-        heads[writer] = record["hash"]
-        entry = Line(record, rel, number, offsets[number - 1])
-        entries.append(entry)
-        chain = chains.get(writer)
-        if chain is None:
-            chains[writer] = [entry]
-        else:
-            chain.append(entry)
+        scan.keep(Line(record, rel, number, offsets[number - 1]), writer)
     return scan
 
 
@@ -149,24 +152,12 @@ def _sound(scan: FileScan, lines: list[bytes], data: bytes) -> bool:
     rows = sound_rows(lines, data)
     if rows is None:
         return False
-    rel, columns = scan.path, codecs.COLUMNS
-    heads: dict[str, str] = {}
-    chains: dict[str, list[Line]] = {}
-    entries: list[Line] = []
+    rel, columns, keep = scan.path, codecs.COLUMNS, scan.keep
     for number, offset, row in rows:
         record = dict(compress(zip(columns, row), row))
         if "accepts" in record:
             record["days"] = record.pop("accepts")
-        writer = record["writer"]
-        heads[writer] = record["hash"]
-        entry = Line(record, rel, number, offset)
-        entries.append(entry)
-        chain = chains.get(writer)
-        if chain is None:
-            chains[writer] = [entry]
-        else:
-            chain.append(entry)
-    scan.entries, scan.heads, scan.chains = entries, heads, chains
+        keep(Line(record, rel, number, offset), record["writer"])
     return True
 
 
@@ -256,11 +247,10 @@ def _careful(scan: FileScan, lines: list[bytes]):
         names = next(csv.reader([header.decode("utf-8")]), [])
     except (UnicodeDecodeError, csv.Error):
         names = []
-    names = [n.strip('"') for n in names]
     columns = list(codecs.COLUMNS)
     order = None
     if names == columns:
-        order = None
+        pass
     elif sorted(names) == sorted(columns):
         order = [names.index(c) for c in columns]
         changes.append("its columns reordered")
