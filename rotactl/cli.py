@@ -65,7 +65,8 @@ COMMANDS = {
     "key": ("keys_cmd:key",
             '办公室密钥:The office key that phones are matched and encrypted with (kept outside the repository).'),
     "migrate": ("keys_cmd:migrate",
-                '迁移账本格式:Convert a format-1 office into a new format-2 directory and prove the replay identical.'),
+                '迁移账本格式:Convert an office of ledger format 1 or 2 into a new directory of format 3 and prove the '
+                'replay identical.'),
 }
 
 

@@ -1,4 +1,4 @@
-"""An office's phone keys (ledger format 2): kept outside the repository, never committed.
+"""An office's phone keys (ledger formats 2 and 3): kept outside the repository, never committed.
 
 A phone is written to the ledger as an *identity*: its display mask, a keyed hash
 for equality and, for an 11-digit number, a keyed hash of its "first 4 + last 5"
@@ -33,7 +33,7 @@ from rotactl.core.phones import display_digits
 from rotactl.errors import DomainError
 
 OFFICE_FILE = "office.toml"
-FORMAT = 2
+FORMAT = 3          # the ledger format this version reads and writes (`store.codecs.FORMAT`)
 _AAD = b"rotactl/phone/v1"
 
 
@@ -172,8 +172,10 @@ def read_office(root: Path) -> dict:
         raise DomainError(f"{OFFICE_FILE}:1: unreadable ({exc})") from None
 
 
-def office_text(office_id: str, keys: Keys) -> str:
-    checks = keys.checks()
+def office_text(office_id: str, keys: Keys | dict) -> str:
+    """`office.toml`: the format, the office id, and the check values of its key (`keys`: the key, or
+    the check values an office of an older format recorded, which `migrate` keeps)."""
+    checks = keys.checks() if isinstance(keys, Keys) else keys
     return (f"# rotactl office identity, written by `rotactl init`; do not edit.\n"
             f"# format: the ledger format (docs/ledger-format.md). The checks prove a key file is this office's;\n"
             f"# the keys themselves live outside the repository (`rotactl key export|import`).\n"

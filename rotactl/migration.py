@@ -1,19 +1,28 @@
-"""`rotactl migrate OLD NEW`: a format-1 office converted into a new format-2 office, and the proof
-that the new one replays to the very same floor, owners and disputes.
+"""`rotactl migrate OLD NEW`: an office of ledger format 1 or 2 converted into a new office of the
+current format (3), and the proof that the new one replays to the very same floor, owners,
+disputes, reports and next-up.
 
 Nothing in OLD changes. NEW is built in a sibling folder and renamed into place
 only once the proof holds, so a failed migration leaves no half office. Every
 entry keeps its id, time, kind, actor, writer and fields; what changes is the
-line format (one JSON-lines file a day, each line's hash over its own bytes) and
-the phones (identities made with NEW's key, the number encrypted beside them).
+line format (one CSV file a day, each line's hash over its own bytes, the chains
+rebuilt), amounts spelt with two decimals, and, from format 1, the phones
+(identities made with NEW's key, the number encrypted beside them). From format 2
+NEW keeps OLD's office id and key: its phones are already identities, so every
+signature made in OLD verifies in NEW as it is.
 
 The proof, each step a refusal if it fails:
 * OLD passes `check` (a migration must not launder an edited ledger into fresh hashes);
+* NEW holds exactly OLD's entry ids;
 * every day OLD sealed is sealed again in NEW, with the same voids applied, and
   NEW's carried state equals OLD's checkpoint (which `check` proved equal to OLD's replay);
-* every open day replays to the same end-of-day state;
-* every customer group that a deal, claim or report-in touches has the same
-  disputes (ids, proposals, rules, status, closer) and the same owner.
+* every open day replays to the same end-of-day state, and the next-up of each queue
+  after the last entry is the same;
+* `report month` of every month gives the same rows;
+* every customer has the same owner, protection and group, and every customer group
+  that a deal, claim or report-in touches the same disputes (ids, proposals, rules,
+  status, closer) and deal credits;
+* NEW passes `check`.
 """
 from __future__ import annotations
 
@@ -21,6 +30,7 @@ import json
 import os
 import shutil
 import subprocess
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rotactl import keys as keys_mod
@@ -38,11 +48,17 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
     from rotactl.store.check import run as check
 
     old = Office(old_root, legacy=True)
-    if old.meta.get("format") == keys_mod.FORMAT:
+    fmt = old.meta.get("format", 1)
+    if fmt == keys_mod.FORMAT:
         raise DomainError(f"{old_root} is already in ledger format {keys_mod.FORMAT}")
+    if fmt not in (1, 2):
+        raise DomainError(f"{old_root} is in ledger format {fmt!r}, which this version of rotactl cannot convert")
+    if fmt == 2 and match_key:
+        raise DomainError("--match-key: an office of format 2 keeps its own key (its phones are matched with it)")
     if new_root.exists() and any(new_root.iterdir()):
         raise DomainError(f"{new_root} is not empty: name a new directory")
-    _count, problems = check(old.store, old.policy, legacy=True)
+    old_keys = _keys(old) if fmt == 2 else None
+    _count, problems = check(old.store, old.policy, legacy=fmt, keys=old_keys)
     if problems:
         raise DomainError(f"{old_root} does not pass `rotactl check` ({problems[0]}{' …' if len(problems) > 1 else ''});"
                           " mend it first: nothing was migrated")
@@ -50,12 +66,16 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
     shutil.rmtree(work, ignore_errors=True)
     policy_text = old.store.policy_path.read_text(encoding="utf-8")
     try:
-        create_office(work, "default", None, None, False, match_key, policy_text=policy_text)
+        create_office(work, "default", None, None, False, match_key, policy_text=policy_text,
+                      identity=old.meta if fmt == 2 else None)
         new = Office(work)
-        keys = new.keys
-        entries = _convert(old, new, keys)
-        phone_map = dict(_mapping(keys))
-        # the proof: sealed days, open days, owners and disputes
+        keys = new.keys if fmt == 1 else old_keys
+        entries = _convert(old, new, keys if fmt == 1 else None)
+        phone_map = dict(_mapping(keys)) if fmt == 1 else \
+            {p: p for e in entries for f in PHONE_FIELDS if (p := e.get(f))}
+        # the proof: ids, sealed days, open days and next-up, reports, owners and disputes
+        if sorted(e["id"] for e in entries) != sorted(x.id for d in old.store.days() for x in old.store.read_day(d)):
+            raise DomainError("the migrated office does not hold exactly the entry ids of the old one")
         carry, sealed = Carry(), old.store.sealed_days()
         paths: list[str] = []
         for date in sealed:
@@ -67,6 +87,7 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
             if end_day(old.full_day(date)).to_dict() != end_day(new.full_day(date)).to_dict():
                 raise DomainError(f"{date}: the migrated day replays differently")
         at = max((e["at"] for e in entries), default="0000-00-00 00:00:00")
+        _same_floor_and_reports(old, new, at, phone_map)
         groups = _same_disputes(old, new, at, phone_map)
         _count, problems = check(new.store, new.policy, keys=keys)
         if problems:
@@ -79,36 +100,61 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
         from rotactl.store import git as git_mod
 
         subprocess.run(["git", "init", "-q", str(new_root)], check=True, capture_output=True)
-        git_mod.commit_all(new_root, f"migrate: {len(entries)} entries from ledger format 1 ({old_root.name})")
-    return {"office": str(new_root), "id": new.meta["id"], "entries": len(entries), "days": len(old.store.days()),
-            "sealed_days": len(sealed), "customer_groups": groups, "key_file": str(keys_mod.key_path(new.meta["id"]))}
+        git_mod.commit_all(new_root, f"migrate: {len(entries)} entries from ledger format {fmt} ({old_root.name})")
+    return {"office": str(new_root), "id": new.meta["id"], "from_format": fmt, "format": keys_mod.FORMAT,
+            "entries": len(entries), "days": len(old.store.days()), "sealed_days": len(sealed),
+            "customer_groups": groups, "key_file": str(keys_mod.key_path(new.meta["id"]))}
+
+
+def _keys(office: Office):
+    try:
+        return office.keys
+    except DomainError:
+        return None
 
 
 def _convert(old: Office, new: Office, keys) -> list[dict]:
-    """Write every entry of OLD into NEW's day files, phones replaced; returns the records written."""
+    """Write every entry of OLD into NEW's day files (`keys`: format 1's phones made identities with
+    them); returns the records written."""
     written = []
     for date in old.store.days():
         lines = sorted(old.store.read_day(date), key=lambda x: (x.at, x.id))
         heads: dict[str, str] = {}
         text = []
         for line in lines:
-            record = _private(dict(line.record), keys)
+            record = dict(line.record)
+            if keys is not None:
+                record = _private(record, keys)
+            if record.get("amount"):
+                record["amount"] = _amount(record)
             writer = record["writer"]
             prev = "" if writer == DAY_END_WRITER else heads.get(writer, "")
             record.pop("prev", None)
             record.pop("hash", None)
             if prev:
                 record["prev"] = prev
-            text.append(codecs.JSONL.seal(prev, record))
+            try:
+                text.append(codecs.LEDGER.seal(prev, record))
+            except codecs.CodecError as exc:
+                raise DomainError(f"{line.path}:{line.line}: entry {line.id} cannot be converted: {exc}") from None
             heads[writer] = record["hash"]
             written.append(record)
         rel = partition(date)
-        new.store.write_whole(new.store.root / rel, codecs.JSONL.header + "".join(text))
+        new.store.write_whole(new.store.root / rel, codecs.LEDGER.header + "".join(text))
     return written
 
 
+def _amount(record: dict) -> str:
+    from rotactl.core.deals import amount_text
+
+    try:
+        return amount_text(Decimal(record["amount"]))
+    except InvalidOperation:
+        raise DomainError(f"entry {record['id']}: amount {record['amount']!r} is not a number of yuan") from None
+
+
 def _private(record: dict, keys) -> dict:
-    """A format-1 record with its numbers as format 2 stores them."""
+    """A format-1 record with its numbers as formats 2 and 3 store them."""
     changed = False
     for name in PHONE_FIELDS:
         full = record.get(name)
@@ -135,34 +181,55 @@ def _mapping(keys):
     return ((full, identity) for identity, full in keys.clear.items())
 
 
+def _same_floor_and_reports(old: Office, new: Office, at: str, phone_map: dict) -> None:
+    """The next-up of each queue after the last entry, and `report month` of every month, the same."""
+    from rotactl.commands.desk import next_view
+    from rotactl.commands.reports import gather
+
+    for queue in ("visit", "call"):
+        before, after = next_view(old.day(at), queue, at), next_view(new.day(at), queue, at)
+        if before != after:
+            raise DomainError(f"the migrated office has another next-up for {queue}s ({before['next']} before, "
+                              f"{after['next']} after)")
+    for month in sorted({d[:7] for d in old.store.days()}):
+        last = max(d for d in old.store.days() if d[:7] == month)
+        before = _mapped(gather(old, "month", last, at), phone_map)
+        if before != _mapped(gather(new, "month", last, at), {}):
+            raise DomainError(f"report month of {month} differs in the migrated office")
+
+
+def _mapped(value, phone_map: dict):
+    """A value with every phone in it as the migrated office writes it, as JSON text (to compare)."""
+    def walk(item):
+        if isinstance(item, Decimal):        # 1280000 (format 2) and 1280000.00 (format 3) are one amount
+            return format(item.normalize(), "f")
+        if isinstance(item, str):
+            return phone_map.get(item, item)
+        if isinstance(item, dict):
+            return {walk(k): walk(v) for k, v in item.items()}
+        if isinstance(item, (list, tuple, set)):
+            return [walk(v) for v in item]
+        return item
+    return json.dumps(walk(value), sort_keys=True, default=str)
+
+
 def _same_disputes(old: Office, new: Office, at: str, phone_map: dict) -> int:
     """Every customer: the same owner and protection; every analysed group: the same disputes and
     deal credits. Returns how many customers were compared."""
     from rotactl.core import attribution
 
-    def mapped(value):
-        if isinstance(value, str):
-            return phone_map.get(value, value)
-        if isinstance(value, dict):
-            return {mapped(k): mapped(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple, set)):
-            return [mapped(v) for v in value]
-        return value
-
-    def view(office: Office, phones) -> list[str]:
+    def view(office: Office, phones, mapping) -> list[str]:
         carry = office.day(at).carry
-        out = [json.dumps(mapped([a.disputes, a.credits]), sort_keys=True, default=str)
-               for a in office.analyses(at, carry)]
+        out = [_mapped([a.disputes, a.credits], mapping) for a in office.analyses(at, carry)]
         for phone in phones:
             group = office.group(phone, at, carry)
             att = attribution.attribute(group.records, office.policy, at, group.departed)
-            out.append(json.dumps(mapped([phone, att.owner, att.protected_until, sorted(group.members)]),
-                                  sort_keys=True, default=str))
+            out.append(_mapped([phone, att.owner, att.protected_until, sorted(group.members)], mapping))
         return sorted(out)
 
     customers = sorted(phone_map)
-    before = view(old, customers)
-    after = view(new, [phone_map[p] for p in customers])
+    before = view(old, customers, phone_map)
+    after = view(new, [phone_map[p] for p in customers], {})
     if before != after:
         first = next(i for i, (x, y) in enumerate(zip(before + [""], after + [""])) if x != y)
         raise DomainError(f"the migrated office attributes customers differently (first difference: "

@@ -32,9 +32,13 @@ class Office:
             raise DomainError(f"{root} is not a rotactl office (no rotactl.toml); "
                               "create one with `rotactl init DIR`")
         self.meta = keys.read_office(self.store.root)
-        if self.meta.get("format") != keys.FORMAT and not legacy:
-            raise DomainError(f"{root} is in ledger format {self.meta.get('format', 1)}, with phone numbers in clear "
-                              f"text: convert it with `rotactl migrate {root} NEW-DIR` (docs/ledger-format.md)")
+        found = self.meta.get("format", 1)
+        if found != keys.FORMAT and not legacy:
+            what = ", with phone numbers in clear text" if found == 1 else \
+                " (JSON lines)" if found == 2 else ", which this version of rotactl does not know"
+            hint = f"convert it with `rotactl migrate {root} NEW-DIR`" if isinstance(found, int) and found < keys.FORMAT \
+                else "use the rotactl that wrote it"
+            raise DomainError(f"{root} is in ledger format {found}{what}: {hint} (docs/ledger-format.md)")
         self.policy = policy_mod.load(self.store.policy_path)
         self._index = None
         self._keys = None

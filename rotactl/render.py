@@ -158,6 +158,11 @@ class Rendered(tuple):
     """A chunk already written out (`render_chunk`, in another process): (rows, text)."""
 
 
+class CsvText(tuple):
+    """A CSV chunk already written out, rows of output cells (text guarded, numbers plain) with their
+    line ends: (rows, text) (`log --format csv`)."""
+
+
 def render_chunk(chunk: list, fmt: str, columns: list[str] | None, zh: bool, dumps) -> Rendered:
     """A chunk's text as `emit_stream` writes it (json: `dumps = _chunk_dumps()`; a table)."""
     if not chunk:
@@ -181,6 +186,8 @@ def emit_stream(chunks, fmt: str, columns: list[str] | None, title: str = "", zh
                           else ("\n" if count else "") + chunk[1] + "\n")
                 count += chunk[0]
             continue
+        if isinstance(chunk, CsvText) and not chunk[0]:
+            continue
         if not chunk:
             continue
         if fmt == "csv" and writer is None:
@@ -190,6 +197,10 @@ def emit_stream(chunks, fmt: str, columns: list[str] | None, title: str = "", zh
             writer.writerow(columns)
         if fmt == "json":
             out.write(("[\n" if not count else ",\n") + dumps(chunk))
+        elif isinstance(chunk, CsvText):
+            out.write(chunk[1])
+            count += chunk[0]
+            continue
         elif fmt == "csv":
             writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in chunk)
         else:

@@ -131,7 +131,7 @@ def test_only_get_and_head_of_two_routes_and_a_self_contained_page(tmp_path):
         assert "default-src 'none'" in headers["Content-Security-Policy"]
         assert get(base, "HEAD")[:1] == (200,) and get(base, "HEAD")[2] == b""
         assert get(base + "state.json?again=1")[0] == 200
-        for path in ("index.html", "state", "state.json/", "events", "../rotactl.toml", "ledger/2026-11/02.jsonl"):
+        for path in ("index.html", "state", "state.json/", "events", "../rotactl.toml", "ledger/2026-11/02.csv"):
             assert get(base + path)[0] == 404, path
         for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "WRITE"):
             status, headers, _ = get(base + "state.json", method)
@@ -162,11 +162,11 @@ def test_an_unreadable_office_shows_as_an_error_on_the_board_and_recovers(tmp_pa
         status, _headers, body = get(base + "state.json")
         assert status == 503 and "not a rotactl office" in json.loads(body)["error"]
         (office.path / "away.toml").rename(policy)
-        day = office.path / "ledger" / "2026-11" / "02.jsonl"
+        day = office.path / "ledger" / "2026-11" / "02.csv"
         good = day.read_bytes()
-        day.write_bytes(good.replace(b'"check-in"', b'"check-inn"', 1))
+        day.write_bytes(good.replace(b',check-in,', b',check-inn,', 1))
         status, _headers, body = get(base + "state.json")
-        assert status == 503 and "02.jsonl:" in json.loads(body)["error"] and "Traceback" not in body.decode()
+        assert status == 503 and "02.csv:" in json.loads(body)["error"] and "Traceback" not in body.decode()
         day.write_bytes(good)
         assert state(base)["queues"][0]["next"] == "a"
         stopped_cleanly(process)
@@ -181,11 +181,11 @@ def test_refused_before_serving_a_missing_office_an_unsound_ledger_a_busy_port(t
     assert missing.returncode == 1 and missing.stdout == ""
     assert missing.stderr.startswith("error: ") and len(missing.stderr.splitlines()) == 1
     office = open_floor(tmp_path)
-    day = office.path / "ledger" / "2026-11" / "02.jsonl"
+    day = office.path / "ledger" / "2026-11" / "02.csv"
     good = day.read_bytes()
-    day.write_bytes(good.replace(b'"check-in"', b'"check-inn"', 1))
+    day.write_bytes(good.replace(b',check-in,', b',check-inn,', 1))
     unsound = run_board("-C", str(office.path), "--at", "2026-11-02 09:30", "board", "--port", "0")
-    assert unsound.returncode == 3 and unsound.stdout == "" and "02.jsonl:" in unsound.stderr
+    assert unsound.returncode == 3 and unsound.stdout == "" and "02.csv:" in unsound.stderr
     day.write_bytes(good)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

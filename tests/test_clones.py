@@ -38,7 +38,7 @@ def two_clones_same_turn(tmp_path):
 def test_offline_clones_merge_and_check_reports_late_lines_and_the_clone_conflict(tmp_path):
     a, x, y = two_clones_same_turn(tmp_path)
     assert len(checkpoint_files(a)) == 2                  # both checkpoints kept, no conflict
-    assert sum(1 for line in lines_of(a, FLOOR) if '"kind":"visit"' in line) == 2
+    assert sum(1 for line in lines_of(a, FLOOR) if ",visit," in line) == 2
     result = check(a)
     assert result.code == 3
     late = {m.group(2): int(m.group(1)) for m in re.finditer(
@@ -126,7 +126,7 @@ def penalties(path):
 
 
 def dayend_lines(path):
-    return [line for line in lines_of(path, "ledger/2026-11/08.jsonl") if '"writer":"dayend"' in line]
+    return [line for line in lines_of(path, "ledger/2026-11/08.csv") if ",dayend," in line]
 
 
 def test_identical_day_end_lines_from_two_clones_count_once(tmp_path):

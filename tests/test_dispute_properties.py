@@ -41,7 +41,7 @@ def fact(phones):
                      st.sampled_from(list(itertools.permutations(phones, 2))),
                      st.sampled_from(["spouse", "spouse", "child", "sibling"]))
     deal = st.builds(lambda p, s, stage, agency: {"kind": "deal", "phone": p, "staff": s, "stage": stage,
-                                                  "amount": "100000", "agency": agency},
+                                                  "amount": "100000.00", "agency": agency},
                      phone, staff, st.sampled_from(["deposit", "deposit", "contract", "refund"]),
                      st.sampled_from(["", "链家", "我爱我家"]))
     claim = st.builds(lambda p, s: {"kind": "claim", "phone": p, "staff": s, "note": "认出"}, phone, staff)
@@ -85,12 +85,12 @@ def write_office(root, preset, writers):
             rel = partition(record["at"], record["kind"])
             if heads.get(rel):
                 record["prev"] = heads[rel]
-            files.setdefault(rel, []).append(codecs.codec_for(rel).seal(heads.get(rel, ""), record))
+            files.setdefault(rel, []).append(codecs.LEDGER.seal(heads.get(rel, ""), record))
             heads[rel] = record["hash"]
     for rel, lines in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(codecs.codec_for(rel).header + "".join(lines), encoding="utf-8")
+        path.write_text(codecs.LEDGER.header + "".join(lines), encoding="utf-8")
     return Office(root)
 
 
@@ -116,7 +116,7 @@ def story(draw):
             beats.append(({"kind": "link", "phone": p2, "other": p1, "relation": "spouse"},
                           draw(st.integers(1, 9))))
     for stage in draw(st.lists(st.sampled_from(["deposit", "contract", "refund"]), min_size=1, max_size=3)):
-        beats.append(({"kind": "deal", "phone": closed, "staff": y, "stage": stage, "amount": "1000000",
+        beats.append(({"kind": "deal", "phone": closed, "staff": y, "stage": stage, "amount": "1000000.00",
                        "agency": ""}, draw(st.integers(1, 9))))
     if draw(st.booleans()):
         beats.append(({"kind": "claim", "phone": closed, "staff": x, "note": "认出"}, draw(st.integers(1, 12))))
@@ -129,7 +129,7 @@ def story(draw):
         beats.append(({"kind": "visit", "phone": p3, "name": NAMES[p3], "receiver": x, "counted": "1",
                        "rule": "ROT-NEXT", "claim": x, "agency": draw(st.sampled_from(["", "链家", "我爱我家"]))},
                       draw(st.integers(1, 4))))
-        beats.append(({"kind": "deal", "phone": p3, "staff": x, "stage": "contract", "amount": "900000",
+        beats.append(({"kind": "deal", "phone": p3, "staff": x, "stage": "contract", "amount": "900000.00",
                        "agency": draw(st.sampled_from(["", "链家", "我爱我家"]))}, draw(st.integers(4, 8))))
     return beats + [(f, draw(st.integers(0, 12))) for f in draw(st.lists(fact(PHONES), max_size=8))]
 

@@ -56,14 +56,14 @@ def test_a_sound_office_gives_the_same_answer_in_two_processes_as_in_one(months_
 
 def test_an_edited_line_of_a_late_sealed_month_is_found_in_two_processes(months_office, tmp_path):
     path = copy_of(months_office, tmp_path)
-    day = path / "ledger" / "2026-10" / "30.jsonl"
-    day.write_text(day.read_text(encoding="utf-8").replace('"name":"客户"', '"name":"客人"', 1), encoding="utf-8")
+    day = path / "ledger" / "2026-10" / "30.csv"
+    day.write_text(day.read_text(encoding="utf-8").replace(',客户,', ',客人,', 1), encoding="utf-8")
     one, two = check(path, 1), check(path, 2)
     assert one == two
     code, stdout, _ = two[0]
     problems = json.loads(stdout)["problems"]
     assert code == 3 and len(problems) == 1
-    assert problems[0].startswith("ledger/2026-10/30.jsonl:") and "does not match its hash" in problems[0]
+    assert problems[0].startswith("ledger/2026-10/30.csv:") and "does not match its hash" in problems[0]
     assert two[1][0] == 3 and problems[0] in two[1][2]
 
 
@@ -84,8 +84,8 @@ def test_a_changed_carried_state_of_a_late_sealed_day_is_found_in_two_processes(
 
 def test_an_entry_copied_into_a_later_month_is_found_as_in_one_process(months_office, tmp_path):
     path = copy_of(months_office, tmp_path)
-    early = (path / "ledger" / "2026-08" / "20.jsonl").read_text(encoding="utf-8").splitlines()[1]
-    late = path / "ledger" / "2026-10" / "05.jsonl"
+    early = (path / "ledger" / "2026-08" / "20.csv").read_text(encoding="utf-8").splitlines()[1]
+    late = path / "ledger" / "2026-10" / "05.csv"
     late.write_text(late.read_text(encoding="utf-8") + early + "\n", encoding="utf-8")
     one, two = check(path, 1), check(path, 2)
     assert one == two
@@ -115,9 +115,9 @@ def test_log_of_every_day_is_the_same_in_two_processes(months_office, fmt):
 
 def test_log_stops_at_an_edited_late_day_as_in_one_process(months_office, tmp_path):
     path = copy_of(months_office, tmp_path)
-    day = path / "ledger" / "2026-10" / "30.jsonl"
-    day.write_text(day.read_text(encoding="utf-8").replace('"name":"客户"', '"name":"客人"', 1), encoding="utf-8")
+    day = path / "ledger" / "2026-10" / "30.csv"
+    day.write_text(day.read_text(encoding="utf-8").replace(',客户,', ',客人,', 1), encoding="utf-8")
     for fmt in ("json", "table"):
         one, two = log(path, 1, fmt), log(path, 2, fmt)
         assert one == two and one[0] == 3
-        assert "ledger/2026-10/30.jsonl:" in one[2] and "does not match its hash" in one[2]
+        assert "ledger/2026-10/30.csv:" in one[2] and "does not match its hash" in one[2]

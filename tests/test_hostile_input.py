@@ -244,10 +244,11 @@ def test_formula_names_are_kept_exactly_but_never_start_a_cell(office):
     assert any(e.get("note") == "=cmd|' /C calc'!A0" for e in log)
     assert office.ok("check")["ok"] is True          # the hashes are those of the values as typed
 
-    # the ledger (JSON lines, format 2) keeps each value exactly; no spreadsheet opens it as cells
-    day = (office.path / "ledger" / "2026-11" / "02.jsonl").read_text(encoding="utf-8").splitlines()[1:]
-    stored = [json.loads(line) for line in day]
-    assert [r["name"] for r in stored if r["kind"] == "visit"] == FORMULAS
+    # the ledger (CSV, format 3) keeps each value exactly, and no cell of it starts a formula
+    day = (office.path / "ledger" / "2026-11" / "02.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(day)))
+    assert [r["name"][1:] if r["name"].startswith("'") else r["name"] for r in rows if r["kind"] == "visit"] == FORMULAS
+    assert [c for row in rows for c in row.values() if c.startswith(FORMULA) and c != "-"] == []
 
     for args in (["log"], ["staff", "list"], ["report", "day"], ["next"]):
         text = office.ok(*args, fmt="csv")
@@ -263,27 +264,14 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12).f
 
 
 @settings(max_examples=300)
-@given(st.dictionaries(st.sampled_from(["name", "phone", "note", "intent", "agency", "staff", "skipped", "x"]),
+@given(st.dictionaries(st.sampled_from(["name", "phone", "note", "intent", "agency", "staff", "skipped", "unit"]),
                        _TEXT, max_size=6))
 def test_csv_cells_round_trip_and_never_start_a_formula(fields):
-    record = {"id": "e20261102091000000000-abcdef", "at": "2026-11-02 09:10:00", "kind": "visit",
+    record = {"id": "e20261102091000000000-abcdef", "at": "2026-11-02 09:10:00", "kind": "visit", "writer": "abc12f",
               **{k: v for k, v in fields.items() if v}}
-    record["hash"] = codecs.entry_hash("", record)
-    line = codecs.csv_line(record)
-    assert codecs.csv_record(line.rstrip("\n")) == record
-    assert codecs.entry_hash("", codecs.csv_record(line)) == record["hash"]
-    assert [c for c in _cells(line) if c.startswith(FORMULA + ("\t",))] == []
-
-
-def test_lines_written_before_escaping_still_decode_as_they_did():
-    record = {"id": "e1", "at": "2026-11-02 09:10:00", "kind": "visit", "name": "=SUM(A1)",
-              "phone": "+86 13900000001", "note": "'quoted"}
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(
-        [record.get(c, "") if c != "extra" else codecs.encode_extra({"note": "'quoted"}) for c in codecs.CSV_COLUMNS])
-    assert codecs.csv_record(buf.getvalue()) == record
-    raw_quote = codecs.csv_line({"id": "e1", "name": "x"}).replace(",x,", ",'abc,")
-    assert codecs.csv_record(raw_quote)["name"] == "'abc"
+    line, digest = codecs.line_of(record)
+    assert codecs.decode_line(line.rstrip("\n").encode()) == ({**record, "hash": digest}, digest)
+    assert [c for c in _cells(line) if c.startswith(FORMULA + ("\t",)) and c != "-"] == []
 
 
 # -- 4. a read-only office --------------------------------------------------------------------------

@@ -41,30 +41,30 @@ def test_a_new_day_is_verified_in_full(tmp_path):
     office = three_days(tmp_path)
     check(office)
     office.ok("register", "--name", "客户三", "--phone", "13900000003", at="2026-11-04 09:00")
-    day = office.path / "ledger" / "2026-11" / "04.jsonl"
-    day.write_text(day.read_text(encoding="utf-8").replace('"name":"客户三"', '"name":"客户四"'), encoding="utf-8")
+    day = office.path / "ledger" / "2026-11" / "04.csv"
+    day.write_text(day.read_text(encoding="utf-8").replace(',客户三,', ',客户四,'), encoding="utf-8")
     code, view, _ = check(office)
-    assert code == 3 and any(p.startswith("ledger/2026-11/04.jsonl:") for p in view["problems"])
+    assert code == 3 and any(p.startswith("ledger/2026-11/04.csv:") for p in view["problems"])
 
 
 def test_a_verified_file_that_changed_makes_it_a_full_check(tmp_path):
     office = three_days(tmp_path)
     check(office)
-    day = office.path / "ledger" / "2026-11" / "02.jsonl"
-    day.write_text(day.read_text(encoding="utf-8").replace('"name":"客户"', '"name":"客人"', 1), encoding="utf-8")
+    day = office.path / "ledger" / "2026-11" / "02.csv"
+    day.write_text(day.read_text(encoding="utf-8").replace(',客户,', ',客人,', 1), encoding="utf-8")
     code, view, _ = check(office)
     assert code == 3 and view["since"] is None
-    assert any(p.startswith("ledger/2026-11/02.jsonl:") for p in view["problems"])
+    assert any(p.startswith("ledger/2026-11/02.csv:") for p in view["problems"])
 
 
 def test_a_line_merged_into_a_verified_day_is_still_found(tmp_path):
     office = three_days(tmp_path)
     check(office)
-    day = office.path / "ledger" / "2026-11" / "03.jsonl"
+    day = office.path / "ledger" / "2026-11" / "03.csv"
     with day.open("a", encoding="utf-8") as handle:
         handle.write(day.read_text(encoding="utf-8").splitlines()[1] + "\n")
     code, view, _ = check(office)
-    assert code == 3 and any("ledger/2026-11/03.jsonl:" in p for p in view["problems"])
+    assert code == 3 and any("ledger/2026-11/03.csv:" in p for p in view["problems"])
 
 
 def test_what_the_daily_check_cannot_see_and_check_full_does(tmp_path):
@@ -72,14 +72,14 @@ def test_what_the_daily_check_cannot_see_and_check_full_does(tmp_path):
     modification time set back by hand passes the daily check; `check --full` finds it."""
     office = three_days(tmp_path)
     check(office)
-    day = office.path / "ledger" / "2026-11" / "02.jsonl"
+    day = office.path / "ledger" / "2026-11" / "02.csv"
     st = day.stat()
-    day.write_text(day.read_text(encoding="utf-8").replace('"name":"客户"', '"name":"客人"', 1), encoding="utf-8")
+    day.write_text(day.read_text(encoding="utf-8").replace(',客户,', ',客人,', 1), encoding="utf-8")
     assert day.stat().st_size == st.st_size
     os.utime(day, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert check(office)[0] == 0
     code, view, _ = check(office, "--full")
-    assert code == 3 and any(p.startswith("ledger/2026-11/02.jsonl:") for p in view["problems"])
+    assert code == 3 and any(p.startswith("ledger/2026-11/02.csv:") for p in view["problems"])
 
 
 def test_without_the_cache_the_check_is_full_and_a_failed_check_records_nothing(tmp_path):
@@ -88,7 +88,7 @@ def test_without_the_cache_the_check_is_full_and_a_failed_check_records_nothing(
     shutil.rmtree(office.path / ".rotactl")
     assert check(office)[1]["since"] is None
     (office.path / ".rotactl" / "checked.json").unlink()
-    day = office.path / "ledger" / "2026-11" / "04.jsonl"
+    day = office.path / "ledger" / "2026-11" / "04.csv"
     day.write_bytes(day.read_bytes()[:-5])                    # a torn tail
     assert check(office)[0] == 3
     assert not (office.path / ".rotactl" / "checked.json").exists()
@@ -100,7 +100,7 @@ def test_log_streams_many_days_in_order(tmp_path):
     assert [(e["at"], e["id"]) for e in entries] == sorted((e["at"], e["id"]) for e in entries)
     assert {e["at"][:10] for e in entries} == {"2026-11-02", "2026-11-03", "2026-11-04"}
     csv = office.ok("log", "--since", "2026-11-01", at="2026-11-04 12:00", fmt="csv")
-    assert csv.splitlines()[0] == "at,kind,staff,detail" and len(csv.splitlines()) == len(entries) + 1
+    assert csv.splitlines()[0].startswith("id,at,kind,actor,") and len(csv.splitlines()) == len(entries) + 1
     table = office.ok("log", "--since", "2026-11-01", at="2026-11-04 12:00", fmt="table")
     assert table.count("-----------  ") == 3                   # one block a day
     assert office.ok("log", "--kind", "deal", at="2026-11-04 12:00") == []
@@ -139,9 +139,9 @@ def test_the_daily_check_of_a_git_office_compares_the_new_days_with_the_commit(t
     assert ok(path, "check", at="2026-11-03 00:40")["since"] is None
     ok(path, "check-in", "a", "b", at="2026-11-03 08:00", actor="desk")
     register(path, "客二", "13900000002", "2026-11-03 09:00")
-    day = path / "ledger" / "2026-11" / "03.jsonl"
+    day = path / "ledger" / "2026-11" / "03.csv"
     lines = day.read_text(encoding="utf-8").splitlines(keepends=True)
     day.write_text("".join(lines[:-1]), encoding="utf-8")        # a committed line dropped from the working copy
     result = check_git(path, at="2026-11-03 10:00")
-    assert result.code == 3 and "ledger/2026-11/03.jsonl:" in result.err + result.out
+    assert result.code == 3 and "ledger/2026-11/03.csv:" in result.err + result.out
     assert "drops or changes committed line" in result.err + result.out

@@ -9,7 +9,7 @@ def _day(office):
     office.ok("check-in", "a", "b", "c", at="2026-11-02 08:55")
     for i, t in enumerate(["09:10", "09:20", "09:30"]):
         office.ok("register", "--name", f"客户{i}", "--phone", f"1390000000{i + 1}", at=f"2026-11-02 {t}")
-    return office.path / "ledger" / "2026-11" / "02.jsonl"
+    return office.path / "ledger" / "2026-11" / "02.csv"
 
 
 def _replace_in_line(path, needle, replacement):
@@ -33,10 +33,10 @@ def test_clean_ledger_passes(office):
 
 def test_editing_a_digit_is_found(office):
     path = _day(office)
-    line = _replace_in_line(path, '"name":"客户0"', '"name":"客户9"')
+    line = _replace_in_line(path, ',客户0,', ',客户9,')
     code, err = _check(office)
     assert code == 3
-    assert f"ledger/2026-11/02.jsonl:{line}:" in err
+    assert f"ledger/2026-11/02.csv:{line}:" in err
 
 
 def test_deleting_a_line_is_found(office):
@@ -45,7 +45,7 @@ def test_deleting_a_line_is_found(office):
     del lines[3]
     path.write_text("\n".join(lines), encoding="utf-8")
     code, err = _check(office)
-    assert code == 3 and "ledger/2026-11/02.jsonl:4:" in err
+    assert code == 3 and "ledger/2026-11/02.csv:4:" in err
 
 
 def test_swapping_two_lines_is_found(office):
@@ -54,7 +54,7 @@ def test_swapping_two_lines_is_found(office):
     lines[4], lines[5] = lines[5], lines[4]
     path.write_text("\n".join(lines), encoding="utf-8")
     code, err = _check(office)
-    assert code == 3 and "ledger/2026-11/02.jsonl:5:" in err
+    assert code == 3 and "ledger/2026-11/02.csv:5:" in err
 
 
 def test_torn_last_line_is_found_and_blocks_writes(office):
@@ -65,7 +65,7 @@ def test_torn_last_line_is_found_and_blocks_writes(office):
         handle.write(data.split(b"\n")[-2][:25])  # half a line, as a crash mid-write would leave
     count = len(path.read_bytes().split(b"\n"))
     code, err = _check(office)
-    assert code == 3 and f"ledger/2026-11/02.jsonl:{count}: torn last line" in err
+    assert code == 3 and f"ledger/2026-11/02.csv:{count}: torn last line" in err
     result = office.run("register", "--name", "王五", "--phone", "13900000009", at="2026-11-02 10:00")
     assert result.exit_code == 3
     assert office.ledger_bytes() != before  # the torn bytes stay: never silently repaired
@@ -79,14 +79,14 @@ def test_changing_a_sealed_day_is_found(office):
     with open(path, "a", encoding="utf-8") as handle:  # a well-formed line appended later by hand
         handle.write(path.read_text(encoding="utf-8").split("\n")[1] + "\n")
     code, err = _check(office)
-    assert code == 3 and "ledger/2026-11/02.jsonl:" in err
+    assert code == 3 and "ledger/2026-11/02.csv:" in err
 
 
 def test_reading_commands_refuse_a_corrupt_day(office):
     path = _day(office)
-    line = _replace_in_line(path, '"kind":"check-in"', '"kind":"check-out"')
+    line = _replace_in_line(path, ",check-in,", ",check-out,")
     result = office.run("next", at="2026-11-02 11:00")
-    assert result.exit_code == 3 and f"02.jsonl:{line}:" in result.stderr
+    assert result.exit_code == 3 and f"02.csv:{line}:" in result.stderr
 
 
 def test_a_killed_writer_never_leaves_a_silent_repair(office, tmp_path):

@@ -4,6 +4,8 @@ Driven through the real CLI on real office directories (conftest's `Office`: Cli
 `rotactl.cli:cli`, every command `--as m`, the office's manager); the split property runs on the
 pure core.
 """
+import csv
+import io
 import json
 import re
 from decimal import Decimal
@@ -31,13 +33,12 @@ def floor(office):
 
 
 def stored_amounts(office):
-    """The amounts as the ledger stores them (the notes file's text, not an output format)."""
+    """The amounts as the ledger stores them (the day file's cells, not an output format)."""
     out = []
-    for path in sorted((office.path / "ledger").rglob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-            entry = json.loads(line)
+    for path in sorted((office.path / "ledger").rglob("*.csv")):
+        for entry in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
             if entry["kind"] == "deal":
-                out.append(entry.get("amount"))
+                out.append(entry["amount"] or None)
     return out
 
 
@@ -63,14 +64,14 @@ def test_a_negative_amount_as_a_separate_argument_is_refused_too(floor):
 
 
 @pytest.mark.parametrize("typed, stored, shown", [
-    ("2345678.90", "2345678.9", "2345678.90"),
-    ("1280000", "1280000", "1280000"),
-    ("1280000.00", "1280000", "1280000"),
-    ("007.10", "7.1", "7.10"),
-    ("0", "0", "0"),
+    ("2345678.90", "2345678.90", "2345678.90"),     # always two decimals: one column type in every file
+    ("1280000", "1280000.00", "1280000"),
+    ("1280000.00", "1280000.00", "1280000"),
+    ("007.10", "7.10", "7.10"),
+    ("0", "0.00", "0"),
     ("0.05", "0.05", "0.05"),
     ("１２３．４５", "123.45", "123.45"),       # full-width digits and point
-    (" 99 ", "99", "99"),
+    (" 99 ", "99.00", "99"),
     ("12345678901234.56", "12345678901234.56", "12345678901234.56"),
 ])
 def test_an_amount_is_stored_in_its_canonical_text_and_shown_exactly(floor, typed, stored, shown):

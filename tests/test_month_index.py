@@ -40,8 +40,11 @@ def indexed_rows(office, month):
 
 def test_closing_a_month_writes_its_index_and_a_fresh_clone_does_not_index_that_month(tmp_path):
     office = closed_october(tmp_path)
-    (index,) = list((office.path / "checkpoints" / "2026-10").glob("index.*.tsv"))
-    assert index.read_text(encoding="utf-8").startswith("# rotactl month index v1 of 2026-10; covers 30.")
+    (index,) = list((office.path / "checkpoints" / "2026-10").glob("index.*.csv"))
+    text = index.read_text(encoding="utf-8")
+    assert text.startswith("token,day,offset\n") and text.splitlines()[1].split(",")[1] in ("30", "31")
+    from rotactl.store import months
+    assert index.name.split(".")[1] == months.covers(p.name for p in index.parent.glob("3?.*.toml"))
     want = views(office)
     shutil.rmtree(office.path / ".rotactl")                        # what a fresh clone has
     at = "2026-11-02 12:00"                                        # who and who: from the month index
@@ -58,7 +61,7 @@ def test_closing_a_month_writes_its_index_and_a_fresh_clone_does_not_index_that_
 def test_the_answers_are_the_same_without_any_month_index(tmp_path):
     office = closed_october(tmp_path)
     want = views(office)
-    for path in (office.path / "checkpoints").rglob("index.*.tsv"):
+    for path in (office.path / "checkpoints").rglob("index.*.csv"):
         path.unlink()
     shutil.rmtree(office.path / ".rotactl")
     assert views(office) == want
@@ -70,12 +73,12 @@ def test_check_rejects_a_forged_month_index(tmp_path):
 
     office = closed_october(tmp_path)
     assert office.ok("check", at="2026-11-02 12:00")["ok"] is True
-    (index,) = list((office.path / "checkpoints" / "2026-10").glob("index.*.tsv"))
+    (index,) = list((office.path / "checkpoints" / "2026-10").glob("index.*.csv"))
     lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
     edited = index.with_name("x")
     edited.write_text("".join(lines[:-1]), encoding="utf-8")          # a fact hidden from every lookup
     index.unlink()
-    renamed = index.with_name(f"index.{checkpoint_hash(edited.read_bytes())}.tsv")
+    renamed = index.with_name(f"index.{index.name.split('.')[1]}.{checkpoint_hash(edited.read_bytes())}.csv")
     edited.rename(renamed)
     result = office.run("check", at="2026-11-02 12:00", fmt="table")
     assert result.exit_code == 3 and f"{renamed.name}:1: month index differs from the ledger" in result.output
@@ -87,10 +90,10 @@ def test_check_rejects_a_forged_month_index(tmp_path):
 def test_a_sealed_line_edited_under_the_month_index_is_refused_not_believed(tmp_path):
     office = closed_october(tmp_path)
     shutil.rmtree(office.path / ".rotactl")
-    day = office.path / "ledger" / "2026-10" / "31.jsonl"
-    day.write_bytes(day.read_bytes().replace('"name":"钱九"'.encode(), '"name":"钱八"'.encode(), 1))
+    day = office.path / "ledger" / "2026-10" / "31.csv"
+    day.write_bytes(day.read_bytes().replace(",钱九,".encode(), ",钱八,".encode(), 1))
     result = office.run("who", "13900000009", at="2026-11-02 12:00")
-    assert result.exit_code == 3 and "ledger/2026-10/31.jsonl" in result.output
+    assert result.exit_code == 3 and "ledger/2026-10/31.csv" in result.output
 
 
 def test_a_git_clone_answers_from_the_committed_month_index(tmp_path):

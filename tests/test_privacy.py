@@ -1,7 +1,9 @@
-"""Ledger format 2: no clear-text phone in any file of an office; the key outside it; migrate.
+"""Ledger formats 2 and 3: no clear-text phone in any file of an office; the key outside it; migrate.
 
 Real processes (the installed `rotactl`), a real git office, the files read as bytes.
 """
+import csv
+import io
 import json
 import os
 import re
@@ -71,12 +73,12 @@ def busy_office(path: Path, git=True) -> Path:
 def test_no_file_of_the_office_nor_its_git_history_holds_a_mobile_number(tmp_path):
     office = busy_office(tmp_path / "o")
     files = [p for p in office.rglob("*") if p.is_file()]
-    assert any(p.suffix == ".jsonl" for p in files) and (office / ".rotactl" / "index.sqlite").is_file()
+    assert any(p.suffix == ".csv" and "ledger" in p.parts for p in files) and (office / ".rotactl" / "index.sqlite").is_file()
     found = {p.relative_to(office).as_posix(): MOBILE.findall(p.read_bytes()) for p in files
              if ".git" not in p.relative_to(office).parts}
     assert {k: v for k, v in found.items() if v} == {}
     history = subprocess.run(["git", "-C", str(office), "log", "-p", "--all"], capture_output=True, check=True).stdout
-    assert b"jsonl" in history and MOBILE.findall(history) == []
+    assert b"ledger/2026-11/02.csv" in history and MOBILE.findall(history) == []
     # the pattern does find a number where there is one
     assert MOBILE.findall(b'{"phone":"+86 13900000001"} 139-0000-0002 139 0000 0003') == [
         b"13900000001", b"139-0000-0002", b"139 0000 0003"]
@@ -88,7 +90,7 @@ def test_the_key_lives_outside_the_office_with_mode_0600(tmp_path):
     path = keys.key_path(meta["id"])
     assert path.is_file() and office not in path.parents
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert meta["format"] == 2 and "match" not in meta and "encrypt" not in meta
+    assert meta["format"] == 3 and "match" not in meta and "encrypt" not in meta
     assert keys.parse(path.read_text(), "k").match.hex() not in "".join(
         p.read_text(errors="replace") for p in office.rglob("*") if p.is_file() and ".rotactl" not in p.parts)
 
@@ -251,27 +253,28 @@ def test_signatures_made_before_migration_still_verify_with_the_key(tmp_path):
     old = copy_fixture("format1-signed", tmp_path)
     new = tmp_path / "new"
     subprocess.run([ROTACTL, "migrate", str(old), str(new), "--no-git"], check=True, capture_output=True)
-    day = (new / "ledger/2026-11/02.jsonl").read_text(encoding="utf-8")
-    assert day.count('"sig_v1"') == 2 and day.count('"sig"') == 2       # ruling and reassign name a phone
+    path = new / "ledger/2026-11/02.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert sum(1 for r in rows if r["sig_v1"]) == 2 and sum(1 for r in rows if r["sig"]) == 2   # ruling, reassign
     assert rot(new, "check", at="16:00")["ok"] is True
     unkeyed = rot(new, "check", at="16:00", env={"XDG_CONFIG_HOME": str(tmp_path / "none")}, check=False)
     assert unkeyed.returncode == 3 and "verified only with the office key" in unkeyed.stdout + unkeyed.stderr
     # the signature covers the number: another number under the same signature does not verify
-    lines = day.splitlines()
-    n, line = next((i, x) for i, x in enumerate(lines) if '"sig_v1"' in x)
-    record = json.loads(line)
-    k = keys.load(new, keys.read_office(new))
-    record["phone_enc"] = k.encrypt("+86 13900000002" if "0001" in record["phone"] else "+86 13900000001")
     from rotactl.store import codecs
 
-    lines[n] = codecs.jsonl_line({x: v for x, v in record.items() if x != "hash"})[0].rstrip("\n")
-    later = [json.loads(x) for x in lines[n + 1:]]
-    prev = codecs.jsonl_line({x: v for x, v in record.items() if x != "hash"})[1]
-    for i, entry in enumerate(later, n + 1):      # re-chain what follows, as a forger would
+    lines = path.read_bytes().split(b"\n")[:-1]
+    n, record = next((i, r) for i, raw in enumerate(lines[1:], 1)
+                     if (r := codecs.decode_line(raw)[0]).get("sig_v1"))
+    k = keys.load(new, keys.read_office(new))
+    record["phone_enc"] = k.encrypt("+86 13900000002" if "0001" in record["phone"] else "+86 13900000001")
+    line, prev = codecs.line_of(record)
+    lines[n] = line.rstrip("\n").encode()
+    for i in range(n + 1, len(lines)):                # re-chain what follows, as a forger would
+        entry = codecs.decode_line(lines[i])[0]
         if entry["writer"] == record["writer"]:
             entry["prev"] = prev
-            lines[i], prev = (s.rstrip("\n") if j == 0 else s for j, s in
-                              enumerate(codecs.jsonl_line({x: v for x, v in entry.items() if x != "hash"})))
-    (new / "ledger/2026-11/02.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            line, prev = codecs.line_of(entry)
+            lines[i] = line.rstrip("\n").encode()
+    path.write_bytes(b"\n".join(lines) + b"\n")
     forged = rot(new, "check", at="16:00", check=False)
     assert forged.returncode == 3 and "does not verify" in forged.stdout + forged.stderr

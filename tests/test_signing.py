@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from rotactl.store import codecs, signing
+from rotactl.store import codecs, legacy, signing
 from rotactl.store.signing import SigningError, parse_public_key, payload, sign, verify, verify_many
 
 KEYGEN = signing.SSH_KEYGEN
@@ -69,12 +69,20 @@ def test_round_trip_other_key_types(tmp_path, ktype, bits):
 
 def test_record_round_trip_through_the_ledger_codecs(alice):
     """Sign the cleaned record, add sig, chain it, encode and decode it: it still verifies."""
+    current = {k: v for k, v in RECORD.items() if k != "target"}
+    current = codecs.clean(dict(current, at="2026-11-02 09:00:00", ref=RECORD["target"], counted=False, note=""))
+    current["sig"] = sign(payload(current), str(alice))
+    current["writer"] = "abc12f"
+    line = codecs.LEDGER.seal("", current)
+    back = codecs.decode_line(line.rstrip("\n").encode())[0]
+    assert back["sig"] == current["sig"]
+    assert verify(payload(back), back["sig"], "m", pub(alice))
     record = codecs.clean(dict(RECORD, counted=False, note=""))
     record["sig"] = sign(payload(record), str(alice))
     record["writer"] = "abc123"
-    record["hash"] = codecs.entry_hash("", record)
-    for rel in ("ledger/2026-11/floor.csv", "ledger/2026-11/notes.toml"):
-        codec = codecs.codec_for(rel)
+    record["hash"] = legacy.entry_hash("", record)           # and in format 1, which `migrate` reads
+    for rel in ("ledger/2026-11/02.floor.csv", "ledger/2026-11/02.notes.toml"):
+        codec = legacy.codec_for(rel)
         back = codec.decode(codec.encode(record).rstrip("\n"))
         assert back["sig"] == record["sig"]
         assert verify(payload(back), back["sig"], "m", pub(alice))

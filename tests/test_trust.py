@@ -3,6 +3,8 @@ history, time order, rollover checkpoints, void, corrupt bytes and signed manage
 
 Every test drives the real CLI on a real office directory under tmp_path."""
 import hashlib
+import io
+import csv
 import json
 import re
 import shutil
@@ -16,7 +18,7 @@ from rotactl.cli import cli
 
 GIT_ID = ["-c", "user.name=tester", "-c", "user.email=tester@example.com"]
 DAY = "2026-11-02"
-FLOOR = NOTES = "ledger/2026-11/02.jsonl"     # format 2: one file a day
+FLOOR = NOTES = "ledger/2026-11/02.csv"     # format 3: one file a day
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -517,8 +519,8 @@ def jiuzhou_sunday(path, git=False):
 
 
 def dayend_lines(path):
-    day = path / "ledger/2026-11/08.jsonl"
-    return [line for line in day.read_text(encoding="utf-8").splitlines() if '"writer":"dayend"' in line]
+    day = path / "ledger/2026-11/08.csv"
+    return [line for line in day.read_text(encoding="utf-8").splitlines() if ",dayend," in line]
 
 
 def test_sunday_rollover_writes_deterministic_day_end_penalties(tmp_path):
@@ -530,7 +532,7 @@ def test_sunday_rollover_writes_deterministic_day_end_penalties(tmp_path):
         assert re.fullmatch(r"e20261108235959\d{6}-[0-9a-f]{6}", p["id"]), p["id"]
         assert p["actor"] == "rollover" and p["rule"] == "PEN-HALF" and p["penalty"] == "half"
     assert len(dayend_lines(path)) == 2
-    assert all(re.search(r'^\{"id":"e20261108235959\d{6}-[0-9a-f]{6}",.*"actor":"rollover"', line)
+    assert all(re.search(r"^e20261108235959\d{6}-[0-9a-f]{6},2026-11-08 23:59:59,penalty,rollover,", line)
                for line in dayend_lines(path))
     assert ok(path, "check", at="2026-11-09 08:00")["ok"] is True
 
@@ -606,7 +608,7 @@ def run_cli(path, *args, at="2026-11-02 12:00", actor="desk"):
 
 @pytest.mark.parametrize("where", ["middle", "end"])
 @pytest.mark.parametrize("byte", [b"\r", b"\x00"], ids=["CR", "NUL"])
-@pytest.mark.parametrize("rel", [FLOOR], ids=["jsonl"])
+@pytest.mark.parametrize("rel", [FLOOR], ids=["csv"])
 def test_a_control_byte_inside_a_ledger_line_is_a_file_line_problem(tmp_path, rel, byte, where):
     path = office(tmp_path / "o", staff=("a", "b"))
     register(path, "客一", "13900000001", "2026-11-02 09:00")
@@ -657,10 +659,10 @@ def test_signed_office_needs_the_key_and_check_verifies_it(signed_office):
     # floor events need no key
     register(path, "客一", "13900000001", "2026-11-02 09:00", env=unset)
     ok(path, "staff", "suspend", "b", "--days", "1", at="2026-11-02 09:10", env={"ROTACTL_SIGNING_KEY": str(key)})
-    (line,) = [x for x in lines_of(path, NOTES) if '"kind":"staff-suspend"' in x]
-    assert re.search(r'"sig":"U1NIU0lH[A-Za-z0-9+/=]+"', line), line
-    adds = [x for x in lines_of(path, FLOOR) if re.search(r'"kind":"staff-add","actor":"m","staff":"[ab]"', x)]
-    assert len(adds) == 2 and all('"sig":"U1NIU0lH' in x for x in adds)
+    (line,) = [x for x in lines_of(path, NOTES) if ",staff-suspend," in x]
+    assert re.search(r",U1NIU0lH[A-Za-z0-9+/=]+,", line), line
+    adds = [x for x in lines_of(path, FLOOR) if re.search(r",staff-add,m,[ab],", x)]
+    assert len(adds) == 2 and all(",U1NIU0lH" in x for x in adds)
     assert ok(path, "check", at="2026-11-02 10:00")["ok"] is True
 
 
@@ -668,7 +670,7 @@ def test_a_manager_entry_signed_by_another_key_does_not_verify(signed_office, tm
     path, _key = signed_office
     other = keygen(tmp_path / "other")
     ok(path, "staff", "suspend", "b", "--days", "1", at="2026-11-02 09:10", env={"ROTACTL_SIGNING_KEY": str(other)})
-    n = line_no(path, NOTES, '"kind":"staff-suspend"')
+    n = line_no(path, NOTES, ",staff-suspend,")
     result = check(path, at="2026-11-02 10:00")
     assert result.code == 3
     assert f"{NOTES}:{n}:" in result.err and "does not verify" in result.err, result.err
@@ -678,11 +680,14 @@ def test_an_unsigned_manager_entry_appended_by_hand_is_reported(signed_office):
     path, _key = signed_office
     record = {"id": "e20261102091000000000-abcdef", "at": "2026-11-02 09:10:00", "kind": "staff-suspend",
               "actor": "m", "staff": "b", "days": "1", "rule": "PEN-SUSPEND", "writer": "fa1e00"}
-    body = json.dumps(record, ensure_ascii=False, separators=(",", ":"))[:-1]
-    digest = hashlib.sha256(b"rotactl/entry/v2\n" + body.encode()).hexdigest()   # docs/ledger-format.md
+    header = (path / NOTES).read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    buf = io.StringIO()                       # a line as docs/ledger-format.md says one is made
+    csv.writer(buf, lineterminator="").writerow([record.get(c, "") for c in header[:-1]] + [""])
+    body = buf.getvalue()
+    digest = hashlib.sha256(b"rotactl/entry/v3\n" + body.encode()).hexdigest()
     notes = path / NOTES
     with notes.open("a", encoding="utf-8") as handle:
-        handle.write(f'{body},"hash":"{digest}"}}\n')
+        handle.write(f"{body}{digest}\n")
     n = len(lines_of(path, NOTES))
     result = check(path, at="2026-11-02 10:00")
     assert result.code == 3

@@ -38,13 +38,13 @@ STAFF = [f"s{i:02d}" for i in range(40)]
 TODAY = dt.date(2026, 11, 2)
 YEARS = 5
 RUNS = 9
-VERSION = "6"   # 6: ledger format 2, both offices git repositories, month index v1   # of the generated history: another version is regenerated
+VERSION = "7"   # 7: ledger format 3 (CSV), both offices git repositories, month indexes as CSV   # of the generated history: another version is regenerated
 CSV_PASS = """
 import csv, sys
 from pathlib import Path
 rows = 0
 for path in sorted(Path(sys.argv[1]).rglob("*.*")):
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         for row in csv.reader(handle):
             rows += 1
 print(rows)
@@ -52,7 +52,7 @@ print(rows)
 
 
 class Writer:
-    """Appends chained entries straight to files (the generator's fast path), in ledger format 2:
+    """Appends chained entries straight to files (the generator's fast path), in ledger format 3:
     phones as identities made with the office key, each number encrypted where it is typed."""
 
     def __init__(self, root: Path):
@@ -84,7 +84,7 @@ class Writer:
         prev = self.heads.get(rel, "")
         if prev:
             record["prev"] = prev
-        self.buffers.setdefault(rel, []).append(codecs.JSONL.seal(prev, record))
+        self.buffers.setdefault(rel, []).append(codecs.LEDGER.seal(prev, record))
         self.heads[rel] = record["hash"]
         return record
 
@@ -94,7 +94,7 @@ class Writer:
             path.parent.mkdir(parents=True, exist_ok=True)
             new = not path.exists()
             with open(path, "a", encoding="utf-8") as handle:
-                handle.write((codecs.codec_for(rel).header if new else "") + "".join(lines))
+                handle.write((codecs.LEDGER.header if new else "") + "".join(lines))
         self.buffers = {}
 
 
@@ -115,13 +115,13 @@ def day_records(w: Writer, day: str, rng: random.Random, phones: list[str], n_vi
                               "staff": receiver, "note": "电话回访"}))
         if i % 20 == 0:
             out.append(w.add({"at": t, "kind": "deal", "phone": phone, "staff": receiver, "stage": "deposit",
-                              "amount": "1000000"}))
+                              "amount": "1000000.00"}))
         if i % 30 == 0 and len(phones) > 50:          # a relative registered earlier (ATT-FAMILY)
             out.append(w.add({"at": t, "kind": "link", "phone": phone, "other": rng.choice(phones[-3000:-1]),
                               "relation": "spouse"}))
         if i % 45 == 0 and len(phones) > 50:          # someone else's customer closed (a collision)
             out.append(w.add({"at": t, "kind": "deal", "phone": rng.choice(phones[-300:]), "staff": receiver,
-                              "stage": "contract", "amount": "2000000"}))
+                              "stage": "contract", "amount": "2000000.00"}))
         if i % 50 == 1:                               # a report-in by two agencies, one masked (报备)
             early = f"{day} 08:00:{i % 60:02d}"
             for agency, masked in (("链家", True), ("我爱我家", False)):
@@ -292,6 +292,7 @@ def full_passes(five: Path) -> list[tuple]:
     """Whole-history commands against a bare csv.reader pass over the same files, paired."""
     first_day = (TODAY - dt.timedelta(days=365 * YEARS)).isoformat()
     commands = {"check --full": AT + ["check", "--full"], f"log --since {first_day}": AT + ["log", "--since", first_day],
+                f"log --format csv --since {first_day}": AT + ["--format", "csv", "log", "--since", first_day],
                 "disputes": AT + ["disputes"], "report month": AT + ["report", "month"]}
     times: dict[str, list[float]] = {name: [] for name in commands}
     base: list[float] = []
@@ -301,7 +302,8 @@ def full_passes(five: Path) -> list[tuple]:
             times[name].append(timed(five, args))
     csv_pass = statistics.median(base)
     rows = [("csv.reader pass (reference)", csv_pass, csv_pass, 1.0, "", True)]
-    targets = {"check --full": 3.0, f"log --since {first_day}": 3.0, "disputes": 3.0, "report month": 3.0}
+    targets = {"check --full": 3.0, f"log --since {first_day}": 3.0, f"log --format csv --since {first_day}": 3.0,
+               "disputes": 3.0, "report month": 3.0}
     for name in commands:
         t = statistics.median(times[name])
         rows.append((f"{name} (five years)", t, csv_pass, t / csv_pass, f"≤ {targets[name]:g}× csv pass",
@@ -424,7 +426,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description="rotactl's benchmark (make bench)")
     parser.add_argument("--build", metavar="DIR", type=Path,
-                        help="only build a synthetic office (ledger format 2) at DIR, then exit")
+                        help="only build a synthetic office (ledger format 3) at DIR, then exit")
     parser.add_argument("--years", type=int, default=YEARS, help="years of history for --build (default 5)")
     parser.add_argument("--git", action="store_true", help="with --build: make DIR a git repository")
     parser.add_argument("groups", nargs="*", help="only the figure groups whose title holds one of these words")
@@ -432,7 +434,7 @@ def main() -> None:
     if args.build:
         t0 = time.perf_counter()
         build(args.build, args.years, git=args.git)
-        lines = sum(p.read_bytes().count(b"\n") for p in (args.build / "ledger").rglob("*.jsonl"))
+        lines = sum(p.read_bytes().count(b"\n") for p in (args.build / "ledger").rglob("*.csv"))
         print(f"{args.build}: {args.years} years, {lines} ledger lines, built in {time.perf_counter() - t0:.0f}s; "
               f"its key: {keys_mod.key_path(keys_mod.read_office(args.build)['id'])}")
         return
@@ -442,8 +444,8 @@ def main() -> None:
     t0 = time.perf_counter()
     build(big, YEARS, git=True)
     build_one_day(small)
-    lines = sum(p.read_bytes().count(b"\n") for p in (big / "ledger").rglob("*.jsonl"))
-    size = sum(p.stat().st_size for p in (big / "ledger").rglob("*.jsonl")) / 2**20
+    lines = sum(p.read_bytes().count(b"\n") for p in (big / "ledger").rglob("*.csv"))
+    size = sum(p.stat().st_size for p in (big / "ledger").rglob("*.csv")) / 2**20
     print(f"offices ready ({time.perf_counter() - t0:.0f}s); five-year office: {lines} ledger lines, {size:.0f} MB;"
           f" medians of paired runs, each a fresh process, bytecode cached", flush=True)
     groups = [("history independence", lambda: history_independence(small, big)),

@@ -186,13 +186,11 @@ def raw_records(office: Path, day: str | None = None) -> list[dict]:
         rel = path.relative_to(office).as_posix()
         if day and not rel.startswith(f"ledger/{day[:7]}/{day[8:10]}."):
             continue
-        codec = codecs.codec_for(rel)
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n")[1:], start=2):
             if not line:
                 continue
             try:
-                record = dict(codecs.jsonl_record(line.encode())[0]) if rel.endswith(".jsonl") \
-                    else dict(codec.decode(line))
+                record = dict(codecs.decode_line(line.encode())[0])
             except Exception:           # noqa: BLE001 - a torn or broken line: check reports it
                 continue
             out.append({**record, "_file": rel, "_line": number})
@@ -763,7 +761,7 @@ def simulate_torn(office: Path, day: str, at: str) -> str:
     """What a crash mid-write (power loss, full disk) leaves: the start of a line without its end. kill -9
     cannot tear rotactl's single write(2), so the torn line is made by hand: `check` must name it, writes
     must refuse, and removing the partial line (the documented mending) must make the office whole."""
-    path = office / f"ledger/{day[:7]}/{day[8:10]}.jsonl"
+    path = office / f"ledger/{day[:7]}/{day[8:10]}.csv"
     data = path.read_bytes()
     last = data[data.rfind(b"\n", 0, len(data) - 1) + 1:]
     path.write_bytes(data + last[: len(last) // 2])
@@ -784,7 +782,7 @@ def simulate_stale_git_lock(office: Path, day: str, customer: list[str]) -> str:
     (exit 0) or refuse without writing (exit 1 means "nothing written", SPEC §4)."""
     lock = office / ".git" / "index.lock"
     lock.write_bytes(b"")
-    path = office / f"ledger/{day[:7]}/{day[8:10]}.jsonl"
+    path = office / f"ledger/{day[:7]}/{day[8:10]}.csv"
     before = path.read_bytes() if path.exists() else b""
     probe = inproc(office, "follow-up", customer[0], "--by", customer[1], "--note", "回访", at=f"{day} 09:03")
     wrote = (path.read_bytes() if path.exists() else b"") != before
@@ -1088,13 +1086,13 @@ def section_tamper(report: Report, tmp: Path, args) -> None:
     for office, git in ((gitted, True), (nogit, False)):
         cps = sorted((office / "checkpoints" / "2026-11").glob("02.*.toml"))
         cp = cps[0].relative_to(office).as_posix() if cps else ""
-        targets.append(Target(f"sealed/{'git' if git else 'no-git'}", str(office), "ledger/2026-11/02.jsonl",
+        targets.append(Target(f"sealed/{'git' if git else 'no-git'}", str(office), "ledger/2026-11/02.csv",
                               "2026-11-02", cp, git))
-    targets.insert(1, Target("open/git", str(gitted), "ledger/2026-11/03.jsonl", "2026-11-03", "", True))
+    targets.insert(1, Target("open/git", str(gitted), "ledger/2026-11/03.csv", "2026-11-03", "", True))
     for office, git in zip(build_dayend_office(tmp, args.dayend_staff), (False, True)):
         cp = sorted((office / "checkpoints" / DAYEND_DAY[:7]).glob(f"{DAYEND_DAY[8:10]}.*.toml"))[0]
         targets.append(Target(f"day-end/{'git' if git else 'no-git'}", str(office),
-                              f"ledger/{DAYEND_DAY[:7]}/{DAYEND_DAY[8:10]}.jsonl", DAYEND_DAY,
+                              f"ledger/{DAYEND_DAY[:7]}/{DAYEND_DAY[8:10]}.csv", DAYEND_DAY,
                               cp.relative_to(office).as_posix(), git))
     build = time.monotonic() - t0
     for t in targets:

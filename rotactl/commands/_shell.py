@@ -60,7 +60,7 @@ class Env:
         return mask(phone, self.reveal)
 
     def phone(self, raw: str) -> str:
-        """What a person typed, as the ledger stores it (format 2: an identity made with the key)."""
+        """What a person typed, as the ledger stores it (an identity made with the key)."""
         return self.office.keys.identity(phones.normalise(raw, self.office.policy.office.phone_region))
 
     def reported(self, raw: str) -> tuple[str, str]:

@@ -64,8 +64,9 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
 
 
 def create_office(root: Path, preset: str, office_name: str | None, timezone: str | None, git: bool,
-                  match_key: str | None = None, policy_text: str | None = None) -> None:
-    """A new office in ledger format 2, and its key (outside the office: `rotactl.keys`)."""
+                  match_key: str | None = None, policy_text: str | None = None, identity: dict | None = None) -> None:
+    """A new office in the current ledger format, and its key (outside the office: `rotactl.keys`);
+    `identity`: the `office.toml` of an office of an older format, whose id and key it keeps (`migrate`)."""
     import secrets
 
     from rotactl import keys
@@ -86,9 +87,12 @@ def create_office(root: Path, preset: str, office_name: str | None, timezone: st
             group = keys.parse(Path(match_key).read_text(encoding="utf-8"), match_key).match
         except OSError as exc:
             raise DomainError(f"--match-key: cannot read {match_key} ({exc.strerror})") from None
-    office_id = secrets.token_hex(6)
-    office_keys = keys.new(office_id, group)
-    keys.save(office_keys)
+    if identity:
+        office_id, office_keys = identity["id"], {k: identity[k] for k in ("match_check", "encrypt_check")}
+    else:
+        office_id = secrets.token_hex(6)
+        office_keys = keys.new(office_id, group)
+        keys.save(office_keys)
     root.mkdir(parents=True, exist_ok=True)
     (root / keys.OFFICE_FILE).write_text(keys.office_text(office_id, office_keys), encoding="utf-8")
     (root / "rotactl.toml").write_text(text, encoding="utf-8")
@@ -96,7 +100,7 @@ def create_office(root: Path, preset: str, office_name: str | None, timezone: st
     (root / "checkpoints").mkdir(exist_ok=True)
     (root / ".gitattributes").write_text(
         "# ledger lines are independent records: two clones' appends merge as a union\n"
-        "ledger/**/*.jsonl merge=union\n", encoding="utf-8")
+        "ledger/**/*.csv merge=union\n", encoding="utf-8")
     (root / ".gitignore").write_text("# derived caches, the lock file and this clone's writer id\n.rotactl/\n",
                                      encoding="utf-8")
     if git:
@@ -168,7 +172,11 @@ def check(env, at, history, full):
 @click.option("--kind", help="Only entries of this kind (visit, call, check-in, deal, …).")
 @reads
 def log(env, at, since, kind):
-    """流水:The entries themselves, in (time, id) order."""
+    """流水:The entries themselves, in (time, id) order.
+
+    `--format csv` gives one column a field, as the ledger's day files have them (docs/ledger-format.md),
+    less the chain, the numbers encrypted and the signatures; phones masked; `void` 1 for a voided entry.
+    """
     from rotactl.forked import ordered_map
     from rotactl.render import _chunk_dumps, render_chunk
 
@@ -179,6 +187,12 @@ def log(env, at, since, kind):
     title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
         else (f"{start} 起的记录" if zh else f"entries from {start}")
 
+    if env.fmt == "csv":
+        from rotactl.store import codecs
+
+        days = store.days(after=dates.prev_day(start))
+        env.stream((_log_cells(env, store, day, kind, voided) for day in days), [*codecs.SHOWN, "void"])
+        return
     columns = None if env.fmt == "json" else ["at", "kind", "staff", "detail"]
     dumps = _chunk_dumps() if env.fmt == "json" else None
 
@@ -194,7 +208,49 @@ def log(env, at, since, kind):
         return rows if env.fmt == "csv" else render_chunk(rows, env.fmt, columns, zh, dumps)
 
     days = store.days(after=dates.prev_day(start))
-    env.stream(map(one_day, days) if env.fmt == "csv" else ordered_map(one_day, days, least=14), columns, title=title)
+    env.stream(ordered_map(one_day, days, least=14), columns, title=title)
+
+
+# `log --format csv`: one column a field, as the ledger has them (docs/ledger-format.md), less `after`, the
+# numbers encrypted, the signatures and the chain (the ledger's last columns); phones masked; `void` 1 for
+# a voided entry.
+def _log_cells(env, store, day: str, kind: str | None, voided: set):
+    """A day's entries as CSV text straight from the ledger's verified cells, in (time, id) order."""
+    import csv
+    import io
+    from operator import itemgetter
+
+    from rotactl.render import CsvText
+    from rotactl.store import codecs
+
+    columns, shown = codecs.COLUMNS, len(codecs.SHOWN)
+    phones = [columns.index(c) for c in PHONE_FIELDS]
+    rows, plain = [], True
+    for rel in store.day_files(day):
+        found, simple = store.rows(rel)
+        rows += found
+        plain = plain and simple
+    rows.sort(key=itemgetter(columns.index("at"), columns.index("id")))
+    masks: dict[str, str] = {}
+    out = []
+    for row in rows:
+        if kind and row[2] != kind:
+            continue
+        cells = row[:shown]
+        for i in phones:
+            stored = cells[i]
+            if stored:
+                shown_as = masks.get(stored)
+                if shown_as is None:
+                    shown_as = masks[stored] = env.mask(stored[1:] if stored[0] == "'" else stored)
+                cells[i] = shown_as
+        cells.append("1" if row[0] in voided else "")
+        out.append(cells)
+    if plain:                               # no cell holds a comma or a quote: the cells are the CSV
+        return CsvText((len(out), "".join(",".join(cells) + "\n" for cells in out)))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(out)
+    return CsvText((len(out), buf.getvalue()))
 
 
 class _Shown(dict):

@@ -1,4 +1,4 @@
-"""The office key (ledger format 2): `key show`, `key export`, `key import`; and `migrate`.
+"""The office key (ledger formats 2 and 3): `key show`, `key export`, `key import`; and `migrate`.
 
 The key never enters the office directory or its git history: it lives in
 `~/.config/rotactl/OFFICE-ID.key` (or `$ROTACTL_KEY`). To give a second machine
@@ -81,7 +81,7 @@ def import_(env, file):
 @click.option("--no-git", is_flag=True, help="Do not make NEW a git repository.")
 @pass_env
 def migrate(env, old, new, match_key, no_git):
-    """迁移账本格式:Convert a format-1 office into a new format-2 directory and prove the replay identical."""
+    """迁移账本格式:Convert an office of ledger format 1 or 2 into a new directory of format 3 and prove the replay identical."""
     from rotactl.migration import migrate as run
 
     result = run(old, new, match_key, not no_git)

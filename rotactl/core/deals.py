@@ -5,8 +5,9 @@ Money is `decimal.Decimal` from the typed text to the printed figure — never a
 - `parse_amount` reads `deal --amount`: ASCII or full-width digits, an optional point and at most
   two decimals; no sign, exponent, separator, `nan` or `inf`; below 10^15 yuan.
 - The ledger stores an amount in its canonical text (`amount_text`): plain digits, no exponent, no
-  separators, the fraction without trailing zeros and no point when whole — `1280000`,
-  `2345678.9`, `0.05`. (The same text the ledger has always held for whole amounts.)
+  separators, always two decimals — `1280000.00`, `2345678.90`, `0.05` — so that a spreadsheet
+  or DuckDB reads the ledger's `amount` column as one type in every file (ledger format 3; the
+  formats before held `1280000` and `2345678.9`, which read the same).
 - `split_amount` credits a deal's amount by percent: each party's share is amount × pct / 100
   rounded to the fen (0.01) with ROUND_HALF_UP; when the percents sum to 100, the rounding
   remainder (a few fen at most, either sign) goes to the party with the largest percent, ties to
@@ -62,11 +63,8 @@ def commission(amount: Decimal, percent: int, rate_permille) -> tuple[Decimal, D
 
 
 def amount_text(value: Decimal) -> str:
-    """The ledger's canonical spelling of an amount: no exponent, no trailing fractional zeros."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
+    """The ledger's canonical spelling of an amount: no exponent, two decimals (to the fen)."""
+    return format(value.quantize(FEN, ROUND_HALF_UP), "f")
 
 
 def read_amount(deal: Deal) -> Decimal:

@@ -1,6 +1,6 @@
 """Phones as the rules see them: opaque stored text, equal when the customer is the same.
 
-Ledger format 2 stores an *identity* "+86 139****0001~TOKEN~MASKTOKEN" (`rotactl.keys`):
+Ledger formats 2 and 3 store an *identity* "+86 139****0001~TOKEN~MASKTOKEN" (`rotactl.keys`):
 its display mask, then keyed hashes; format 1 stored the full number "+86 13900000001".
 The rules only compare phones, show their masks and list the mask keys a masked
 report-in could carry — all three work on either form, without any key.
@@ -45,7 +45,7 @@ def mask(stored: str | None, reveal: bool = False) -> str | None:
 
 @functools.lru_cache(maxsize=1 << 16)
 def masks_of(stored: str) -> tuple[str, ...]:
-    """The mask keys a report-in of this phone could carry: format 2 "+86 139****0001" and
+    """The mask keys a report-in of this phone could carry: formats 2 and 3 "+86 139****0001" and
     "+86 139****0001#MASKTOKEN"; format 1 "+86 139****0001", "+86 1390**00001"."""
     cc, _sep, rest = stored.partition(" ")
     if "~" in rest:
@@ -57,5 +57,5 @@ def masks_of(stored: str) -> tuple[str, ...]:
 
 
 def is_identity(stored: str) -> bool:
-    """A format-2 phone (not a report-in's mask key, which has no number behind it to reveal)."""
+    """A phone stored as an identity (formats 2 and 3; not a report-in's mask key, which has no number behind it to reveal)."""
     return "~" in stored

@@ -86,6 +86,26 @@ PEN_PASSES = _rule("PEN-PASSES", "5.7", "voluntary passes: a fine after N a day,
 PEN_HALF = _rule("PEN-HALF", "5.7", "half rotation: every other round only, for a period")
 PEN_SUSPEND = _rule("PEN-SUSPEND", "5.7", "suspended staff are out of the order until the date")
 DAY_ROLLOVER = _rule("DAY-ROLLOVER", "5.7", "rollover seals a day, carries the order and runs day-end rules")
+# 5.10 The seed systems built last (issue 23): named by the SPEC, not built yet
+ROT_PERIOD = _rule("ROT-PERIOD", "5.10", "lobby duty by periods: one duty receptionist a period, in roster order",
+                   built=False)
+ACC_ROTATE = _rule("ACC-ROTATE", "5.10", "periodic account rotation: a plan, then the manager moves its accounts",
+                   built=False)
+ACC_LOTTERY = _rule("ACC-LOTTERY", "5.10", "accounts drawn by lot, seeded by the last sealed checkpoint's hash",
+                    built=False)
+ACC_PERFORMANCE = _rule("ACC-PERFORMANCE", "5.10", "the most valuable accounts to the period's best performers",
+                        built=False)
+ACC_APPLY = _rule("ACC-APPLY", "5.10", "accounts by application: one applicant gets it, several draw lots",
+                  built=False)
+ACC_HANDOVER = _rule("ACC-HANDOVER", "5.10", "a moved account's hand-over note and the new owner's first contact",
+                     built=False)
+ROT_POST = _rule("ROT-POST", "5.10", "the standing post: its holder receives the next walk-in; it passes on "
+                 "every shift and at once after a reception", built=False)
+INV_COLLISION = _rule("INV-COLLISION", "5.10", "two salespeople on one unit: higher amount, longer term, first "
+                      "signed", built=False)
+INV_HOLD = _rule("INV-HOLD", "5.10", "a manager's hold for the higher side of a unit collision", built=False)
+ATT_CONTACT = _rule("ATT-CONTACT", "5.10", "B2B contact kinds: calls protect nothing; a visit, sample or "
+                    "partnership protects", built=False)
 
 
 def describe(rule_id: str) -> Rule:

@@ -16,11 +16,17 @@ from rotactl.core.state import Carry
 from rotactl.errors import DomainError, LedgerError
 from rotactl.store import check_pool, records
 from rotactl.store.files import CHECKPOINTS, FileScan, Line, Store, checkpoint_hash, partition
-from rotactl.store.scan import LEGACY_SUFFIXES, legacy_partition
+from rotactl.store.scan import format_of, legacy_partition
 from rotactl.store.check_derived import check_month_indexes, signed_before_migration
 from rotactl.store.check_git import check_committed, check_history
 
-LEDGER_SUFFIXES = (".jsonl",)     # format 2; a format-1 file here is not a ledger file (`migrate` converts)
+
+
+def _partition_v2(at: str, kind: str) -> str:
+    return partition(at, kind)[:-len(".csv")] + ".jsonl"
+
+
+PARTITIONS = {1: legacy_partition, 2: _partition_v2, 3: partition}   # the file of an entry, by ledger format
 
 
 @dataclass
@@ -30,7 +36,7 @@ class Ledger:
     policy: object
     scans: dict[str, FileScan] = field(default_factory=dict)
     stray: list[str] = field(default_factory=list)
-    legacy: bool = False            # a format-1 office (what `migrate` reads)
+    legacy: int = 0                 # an office of an older ledger format, 1 or 2 (what `migrate` reads)
     keys: object = None             # the office key, when this clone has it (pre-migration signatures)
     since: str = ""                 # an incremental check: only the days after this one (`checked`)
     prior: dict = field(default_factory=dict)     # what the watermark carries (signing keys, last policy set)
@@ -45,13 +51,13 @@ class Ledger:
     lazy: bool = True               # ... their carried states kept as text (`check_pool.read_checkpoint`)
 
     @classmethod
-    def load(cls, store: Store, policy, legacy: bool = False, keys=None, since: str = "",
+    def load(cls, store: Store, policy, legacy: int = 0, keys=None, since: str = "",
              prior: dict | None = None, scan: bool = True) -> "Ledger":
         ledger = cls(store, policy, legacy=legacy, keys=keys, since=since, prior=prior or {})
         for rel in store.all_files(since[:7]):
             if since and f"{rel[7:14]}-{rel[15:17]}" <= since:
                 continue                    # verified before, unchanged since (`checked`)
-            if rel.endswith(LEGACY_SUFFIXES if legacy else LEDGER_SUFFIXES):
+            if format_of(rel) == (legacy or 3):
                 ledger.files.append(rel)
                 if scan:
                     ledger.scans[rel] = store.scan(rel)
@@ -93,8 +99,9 @@ def _scan_check(name: str, *kinds: str, doc: str) -> Check:
 
 
 check_torn = _scan_check("check_torn", "torn", doc="No file ends in a torn last line (an interrupted write).")
-check_text = _scan_check("check_text", "text", "header", "decode",
-                         doc="Every file is UTF-8 under its own header; every line decodes to an entry.")
+check_text = _scan_check("check_text", "text", "header", "decode", "resaved",
+                         doc="Every file is UTF-8 under its own header, as rotactl wrote it (not saved again by "
+                             "a spreadsheet); every line decodes to an entry.")
 check_hashes = _scan_check("check_hashes", "hash",
                            doc="Every entry matches its hash (not edited after it was written).")
 check_chain = _scan_check("check_chain", "chain",
@@ -125,7 +132,7 @@ check_ids.kinds = ("id",)
 
 def check_partitions(ledger: Ledger) -> Iterator[str]:
     """Each entry sits in the file of its day and kind."""
-    where, wants = legacy_partition if ledger.legacy else partition, {}
+    where, wants = PARTITIONS[ledger.legacy or 3], {}
     for line in ledger.lines():
         record = line.record
         key = (record["at"][:10], record["kind"])       # the file depends on the day and kind only
@@ -360,16 +367,16 @@ SEAL_CHECKS: list[Check] = [check_seals, check_carried_state, check_clone_confli
                              check_month_indexes]     # and, once every month is read, check_policy_version
 
 
-def run(store: Store, policy, history: bool = False, legacy: bool = False, keys=None,
+def run(store: Store, policy, history: bool = False, legacy: int = 0, keys=None,
         full: bool = True) -> tuple[int, list[str]]:
     """(entries, problems) of every check; the seal checks only on a ledger whose lines are sound;
-    `history`: also every commit of a git office; `legacy`: a format-1 office; not `full`: only what
+    `history`: also every commit of a git office; `legacy`: an office of format 1 or 2; not `full`: only what
     is new since the last clean check (`checked`), when nothing it verified has changed."""
     count, problems, _since, _why = run_checks(store, policy, history, legacy, keys, full)
     return count, problems
 
 
-def run_checks(store: Store, policy, history: bool = False, legacy: bool = False, keys=None, full: bool = True):
+def run_checks(store: Store, policy, history: bool = False, legacy: int = 0, keys=None, full: bool = True):
     """`run`, and (the day the check started after, or "", why it was a full check)."""
     from rotactl.store import checked
 

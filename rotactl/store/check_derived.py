@@ -38,7 +38,8 @@ def check_month_indexes(ledger) -> Iterator[str]:
             continue                        # rebuilt and compared by an earlier check, unchanged since
         for path in found:
             rel = path.relative_to(ledger.store.root).as_posix()
-            if path.name != f"{months.PREFIX}{checkpoint_hash(path.read_bytes())}{months.SUFFIX}":
+            parts = path.name.split(".")
+            if len(parts) != 4 or not path.name.endswith(months.SUFFIX) or parts[2] != checkpoint_hash(path.read_bytes()):
                 yield f"{rel}:1: month index does not match its name (edited?)"
         current = months.in_force(ledger.store, folder.name) if found else None
         if current is not None and current.read_text(encoding="utf-8") != months.build(

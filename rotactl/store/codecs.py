@@ -1,53 +1,92 @@
-"""One codec layer for both ledger formats.
+"""The ledger's codec (ledger format 3): one entry a CSV line, every file one table.
 
-An entry is a flat mapping of field name to text (empty text = absent). The
-same entry has one canonical form whichever file holds it, and its hash is
-computed over that form, so CSV and TOML entries chain alike:
+An entry is a flat mapping of field name to text (empty text = absent). A day
+file `ledger/YYYY-MM/DD.csv` is UTF-8 with a byte-order mark, one header line
+naming `COLUMNS` — the same in every file, so `csv.reader`, Excel/WPS and
+DuckDB's `read_csv` read the whole ledger as one table — then one entry a line,
+`\\n`-terminated, standard CSV quoting (a cell holding `,` or `"` is quoted, `"`
+doubled; nothing else).
 
-    hash = SHA-256("rotactl/entry/v1\\n" + prev + "\\n" + canonical)
+* `hash`, the last cell, is the SHA-256 of "rotactl/entry/v3\\n" and the line's
+  own bytes before it (they end with the comma in front of it): the stored bytes
+  are hashed, nothing is re-encoded to verify a line. `prev`, inside those bytes,
+  is the hash of the same writer's previous line in the file.
+* A text cell that a spreadsheet would take for a formula (it starts with `=`,
+  `+`, `-`, `@`, a tab or a CR) or for a number, a date, a time or a truth value
+  (`1502`, `007`, `12:30`, `yes`) is written with one `'` in front, and so is a
+  cell that starts with `'`; reading takes one `'` off every cell that starts
+  with one. So Excel shows every text as text, and DuckDB, which types a column
+  by sampling its values, reads every text column as VARCHAR in every file. A
+  lone `-` (a reception's `after` for the first of the day) is left as it is.
+* The typed columns (`TYPES`) are spelt one way only and never guarded: times
+  `YYYY-MM-DD HH:MM:SS`, days `YYYY-MM-DD`, flags `1`/`0`, counts in digits,
+  amounts with two decimals (`1280000.00`). DuckDB reads them as TIMESTAMP, DATE,
+  BIGINT and DOUBLE in every file.
+* `accept-late`'s list of days is the column `accepts` (its record field is
+  `days`, which is a number of days in every other kind).
 
-`prev` is the hash of the previous entry *by the same writer* in the same file
-(empty for the first), so two clones' appends that git union-merges stay two
-intact chains.
-
-* CSV (floor events): a fixed header; fields outside the columns go to `extra`
-  as `key=value;key=value` with `\\`, `;` and `=` escaped by a backslash. No cell
-  starts a spreadsheet formula: a cell starting with `=`, `+`, `-`, `@` or a tab
-  (a phone "+86 …", a name "=HYPERLINK(…)") is written with a leading `'`, and a
-  cell starting with `'` gets one more; decoding takes that one `'` off again, so
-  the hash (over the decoded record) is the same either way.
-* TOML (entries that carry prose): one line per entry, `ID = { key = "value", … }`,
-  so every line is a complete record and the file as a whole is valid TOML.
-
-Those two are ledger format 1, read by `rotactl migrate` only. Format 2 has one
-file per day and one codec for every kind:
-
-* JSON lines (`DD.jsonl`): each line a JSON object whose last member is `hash`, the
-  SHA-256 of "rotactl/entry/v2\n" and the line's own bytes before `,"hash":"` —
-  the stored bytes are what is hashed, nothing is re-encoded to verify a line; and
-  `prev` (inside those bytes) chains it to its writer's previous line.
+A field outside `COLUMNS` cannot be written: adding a column is a new ledger
+format (docs/ledger-format.md).
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
-import json
 import re
-import tomllib
+from itertools import compress
 
 from rotactl.errors import UsageError
 from rotactl.textcheck import problem
 
 Record = dict[str, str]
 
-HASH_DOMAIN = b"rotactl/entry/v1\n"
-CSV_COLUMNS = [
-    "id", "at", "kind", "actor", "staff", "queue", "phone", "name", "receiver",
-    "counted", "rule", "skipped", "claim", "extra", "writer", "prev", "hash",
-]
-CSV_HEADER = ",".join(CSV_COLUMNS) + "\n"
-_CSV_SET = set(CSV_COLUMNS) - {"extra"}
+FORMAT = 3
+COLUMNS: tuple[str, ...] = (
+    # every entry
+    "id", "at", "kind", "actor",
+    # the floor: who, and the decision taken
+    "staff", "receiver", "counted", "rule", "skipped", "queue", "turn", "free", "fine", "suspend_days",
+    # the customer
+    "phone", "name", "ckind", "party", "intent", "designated", "referred_by", "family_of", "relation", "other",
+    "agency", "agent", "mask", "expect", "absent", "to", "claim", "takeover",
+    # deals
+    "stage", "unit", "amount",
+    # corrections, rulings and notes
+    "ref", "dispute", "award", "house", "owner", "reason", "note",
+    # the roster
+    "role", "team", "trainee", "key", "reassign_to", "penalty", "days", "from", "until",
+    # the office
+    "day", "accepts", "value", "before", "version",
+    # what is not shown (log): the turn a reception followed, numbers encrypted (for --reveal), signatures
+    "after", "phone_enc", "family_of_enc", "referred_by_enc", "other_enc", "sig", "sig_v1",
+    # the chain
+    "writer", "prev", "hash",
+)
+SHOWN = COLUMNS[:COLUMNS.index("after")]        # what `log --format csv` shows of an entry
+HEADER = ",".join(COLUMNS)
+BOM = "\ufeff"
+HEADER_LINE = BOM + HEADER + "\n"
+HEADER_BYTES = HEADER_LINE.encode("utf-8")
+HASH_DOMAIN = b"rotactl/entry/v3\n"
+HASH_LEN = 64
+
+# The typed columns and how each is spelt (DuckDB's type for it): anything else is text.
+_TIME, _DAY, _FLAG, _COUNT, _MONEY = (re.compile(p, re.ASCII) for p in (
+    r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r"\d{4}-\d\d-\d\d", r"[01]", r"\d{1,15}", r"\d{1,15}\.\d\d"))
+TYPES: dict[str, tuple[re.Pattern, str]] = {
+    "at": (_TIME, "TIMESTAMP"), "expect": (_TIME, "TIMESTAMP"),
+    "day": (_DAY, "DATE"), "from": (_DAY, "DATE"), "until": (_DAY, "DATE"),
+    "counted": (_FLAG, "BIGINT"), "free": (_FLAG, "BIGINT"), "takeover": (_FLAG, "BIGINT"),
+    "house": (_FLAG, "BIGINT"), "trainee": (_FLAG, "BIGINT"),
+    "party": (_COUNT, "BIGINT"), "fine": (_COUNT, "BIGINT"), "suspend_days": (_COUNT, "BIGINT"),
+    "days": (_COUNT, "BIGINT"),
+    "amount": (_MONEY, "DOUBLE"),
+}
+_POSITION = {name: i for i, name in enumerate(COLUMNS)}
+_TEXT_AT = tuple(i for i, name in enumerate(COLUMNS) if name not in TYPES and name != "hash")
+_KIND_AT, _ACCEPTS_AT = _POSITION["kind"], _POSITION["accepts"]
+KNOWN = frozenset(COLUMNS) - {"accepts"}        # record fields (accept-late's `days` sits in `accepts`)
 
 
 class CodecError(ValueError):
@@ -57,6 +96,8 @@ class CodecError(ValueError):
 class FieldError(CodecError, UsageError):
     """A field that cannot be written (a line break, a control character, not UTF-8): exit 2."""
 
+
+# -- what may be written --------------------------------------------------------------------
 
 # an 11-digit mainland mobile number (also spaced or dashed) inside text: never written in clear
 MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9A-Za-z])")
@@ -89,195 +130,146 @@ def mask_text(text: str) -> str:
     return MOBILE.sub(lambda m: (d := re.sub(r"\D", "", m.group()))[:3] + "****" + d[-4:], text)
 
 
-def canonical(record: Record) -> str:
-    body = {k: v for k, v in record.items() if k not in ("hash", "prev") and v != ""}
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+# -- the text guard -------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# what DuckDB (sampling a column's values) or a spreadsheet would read as a number, a date, a time or
+# a truth value: `1502`, `007`, `1.5`, `1e5`, `5%`, `0x1F`, `3-1502`, `1/2`, `12:30`, `2026-11-02 09:00`,
+# `20261102T0900`, `yes`, `t`, `nan`, `epoch`, `infinity`
+_TYPED = re.compile(r"""
+    (?:\d[\d_,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?                   # a number
+  | 0[xXbBoO][0-9a-fA-F_]+                                           # 0x1F, 0b101
+  | \d[\d\s.:/,-]*(?:[T\s]\d[\d\s.:/,-]*)?(?:Z|[+-]\d[\d:]*)?          # a date, a time, both
+  | (?i:true|false|t|f|yes|no|y|n|on|off|inf|infinity|nan|epoch|null)  # a truth value, a special value
+""", re.X | re.ASCII)
 
 
-def entry_hash(prev: str, record: Record) -> str:
-    digest = hashlib.sha256(HASH_DOMAIN)
-    digest.update(prev.encode())
-    digest.update(b"\n")
-    digest.update(canonical(record).encode())
-    return digest.hexdigest()
+def needs_guard(text: str) -> bool:
+    """Would a spreadsheet or DuckDB take this text for something else: a formula (it starts with
+    `=`, `+`, `-`, `@`, a tab or a CR), a number, a date, a time, a truth value? Then it is written
+    with a `'` in front, as is text that starts with `'`. A lone `-` is left alone."""
+    if not text or text == "-":
+        return False
+    if text.startswith(FORMULA_STARTS):
+        return True
+    bare = text.strip()
+    return bool(bare) and (bare.startswith(FORMULA_STARTS) or _TYPED.fullmatch(bare) is not None)
 
 
-# -- extra field (CSV) -------------------------------------------------------
-
-def _esc(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace("=", "\\=")
+def guard(text: str) -> str:
+    return "'" + text if needs_guard(text) else text
 
 
-def encode_extra(fields: Record) -> str:
-    return ";".join(f"{_esc(k)}={_esc(v)}" for k, v in sorted(fields.items()))
+# -- lines ----------------------------------------------------------------------------------
+
+class _Line:
+    """One csv.writer over one buffer, reused for every line written (QUOTE_MINIMAL, `\\n`)."""
+
+    def __init__(self):
+        self.buf = io.StringIO()
+        self.writer = csv.writer(self.buf, lineterminator="\n")
+
+    def __call__(self, cells: list[str]) -> str:
+        self.buf.seek(0)
+        self.buf.truncate()
+        self.writer.writerow(cells)
+        return self.buf.getvalue()
 
 
-def decode_extra(text: str) -> Record:
-    out: Record = {}
-    key, buf, escaped = None, [], False
-    for ch in text + ";":
-        if escaped:
-            buf.append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "=" and key is None:
-            key, buf = "".join(buf), []
-        elif ch == ";":
-            if key is None:
-                if buf:
-                    raise CodecError(f"extra: '{''.join(buf)}' has no '='")
-            else:
-                out[key] = "".join(buf)
-            key, buf = None, []
-        else:
-            buf.append(ch)
-    if escaped:
-        raise CodecError("extra: dangling backslash")
-    return out
+_write_row = _Line()
 
 
-# -- CSV ---------------------------------------------------------------------
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(text: str) -> str:
-    """A CSV cell that no spreadsheet (Excel, WPS) takes for a formula: `'` before a formula start,
-    and before a leading `'` (so that exactly one `'` is taken off again on reading)."""
-    return "'" + text if text.startswith(FORMULA_STARTS + ("'",)) else text
-
-
-def csv_uncell(text: str) -> str:
-    """The value of a ledger cell: one escaping `'` off. A line written before cells were escaped
-    reads as it always did: only a `'` followed by what `csv_cell` escapes is taken off."""
-    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in "=+-@\t\r'" else text
-
-
-def csv_line(record: Record) -> str:
-    extra = {k: v for k, v in record.items() if k not in _CSV_SET}
-    row = [record.get(c, "") for c in CSV_COLUMNS]
-    row[CSV_COLUMNS.index("extra")] = encode_extra(extra)
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([csv_cell(cell) for cell in row])
-    return buf.getvalue()
+def cells_of(record: Record) -> list[str]:
+    """The cells of a record in `COLUMNS` order (the hash cell empty), each guarded or checked."""
+    unknown = record.keys() - KNOWN
+    if unknown:
+        raise FieldError(f"{', '.join(sorted(unknown))}: not a column of the ledger (docs/ledger-format.md)")
+    cells = [record.get(name, "") for name in COLUMNS]
+    cells[-1] = ""
+    if cells[_KIND_AT] == "accept-late" and cells[_POSITION["days"]]:
+        cells[_ACCEPTS_AT], cells[_POSITION["days"]] = cells[_POSITION["days"]], ""
+    for name, (pattern, type_name) in TYPES.items():
+        value = cells[_POSITION[name]]
+        if value and not pattern.fullmatch(value):
+            raise FieldError(f"{name}: {value!r} is not spelt as the ledger's {type_name} column wants "
+                             "(docs/ledger-format.md)")
+    for i in _TEXT_AT:
+        value = cells[i]
+        if value and needs_guard(value):
+            cells[i] = "'" + value
+    return cells
 
 
-def csv_record(line: str) -> Record:
-    rows = list(csv.reader([line]))
-    if len(rows) != 1 or len(rows[0]) != len(CSV_COLUMNS):
-        raise CodecError(f"expected {len(CSV_COLUMNS)} columns")
-    row = dict(zip(CSV_COLUMNS, (csv_uncell(cell) for cell in rows[0])))
-    record = {k: v for k, v in row.items() if k != "extra" and v != ""}
-    for key, value in decode_extra(row["extra"]).items():
-        if key in _CSV_SET:
-            raise CodecError(f"extra: '{key}' is a column of its own")
-        record[key] = value
+def line_of(record: Record) -> tuple[str, str]:
+    """The line of a record (its `prev` and `writer` inside, its `hash` ignored) and the line's hash."""
+    body = _write_row(cells_of(record))[:-1]          # ends with the comma before the (empty) hash cell
+    digest = hashlib.sha256(HASH_DOMAIN + body.encode("utf-8")).hexdigest()
+    return f"{body}{digest}\n", digest
+
+
+def hash_of(line: bytes) -> str:
+    """The hash a line's own bytes give (the line without its line end): over all but its last cell."""
+    return hashlib.sha256(HASH_DOMAIN + line[:-HASH_LEN]).hexdigest()
+
+
+def record_of(row: list[str], guarded: bool = True) -> Record:
+    """The record of a parsed row of `COLUMNS` (no row-length check): empties left out, one `'` off
+    each cell that starts with one (`guarded`: the line holds a `'` at all)."""
+    pairs = compress(zip(COLUMNS, row), row)
+    record = {k: v[1:] if v[0] == "'" else v for k, v in pairs} if guarded else dict(pairs)
+    if "accepts" in record:
+        record["days"] = record.pop("accepts")
     return record
 
 
-# -- TOML (one entry per line) -----------------------------------------------
-
-def _toml_str(text: str) -> str:
-    # a JSON string is a TOML basic string, except that TOML also forbids a raw DEL
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def toml_line(record: Record) -> str:
-    body = ", ".join(f"{k} = {_toml_str(v)}" for k, v in record.items() if k != "id")
-    return f"{record['id']} = {{ {body} }}\n"
-
-
-def toml_record(line: str) -> Record:
-    try:
-        data = tomllib.loads(line)
-    except tomllib.TOMLDecodeError as exc:
-        raise CodecError(f"not a TOML entry line ({exc})") from None
-    if len(data) != 1:
-        raise CodecError("expected one `ID = { … }` entry")
-    (entry_id, body), = data.items()
-    if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
-        raise CodecError("entry fields must be strings")
-    return {"id": entry_id, **body}
-
-
-# -- JSON lines (format 2) ---------------------------------------------------------------
-
-HASH_DOMAIN_2 = b"rotactl/entry/v2\n"
-JSONL_HEADER = '{"rotactl":"ledger","format":2}\n'
-HASH_MARK = b',"hash":"'
-
-
-def jsonl_line(record: Record) -> tuple[str, str]:
-    """The line of a record (its `prev` inside, its `hash` ignored) and the line's hash."""
-    text = json.dumps({k: v for k, v in record.items() if k != "hash"}, ensure_ascii=False,
-                      separators=(",", ":"))[:-1]
-    digest = hashlib.sha256(HASH_DOMAIN_2 + text.encode("utf-8")).hexdigest()
-    return f'{text},"hash":"{digest}"}}\n', digest
-
-
-def jsonl_record(line: bytes) -> tuple[Record, str]:
-    """A line's record and the hash of its bytes (which `scan` compares with its `hash`)."""
-    cut = line.rfind(HASH_MARK)
-    if cut < 0 or len(line) != cut + len(HASH_MARK) + 66 or not line.endswith(b'"}'):
+def decode_line(line: bytes) -> tuple[Record, str]:
+    """A line's record and the hash of its bytes (which the caller compares with its `hash`); a line
+    that is not one entry of `COLUMNS` is a `CodecError` that says what is wrong with it."""
+    if len(line) <= HASH_LEN or line[-HASH_LEN - 1:-HASH_LEN] != b",":
         raise CodecError("not a ledger line (it must end in its hash)")
     try:
-        record = json.loads(line)
-    except ValueError as exc:          # also text that is not UTF-8
-        raise CodecError(f"not a JSON entry line ({exc})") from None
-    if not isinstance(record, dict) or not all(type(v) is str for v in record.values()):
-        raise CodecError("entry fields must be strings")
-    if b"\\u" in line:                   # an escaped character: the writer never escapes a control one
-        for key, value in record.items():
-            why = problem(value) or problem(key)
-            if why:
-                raise CodecError(f"{key}: {why}")
-    return record, hashlib.sha256(HASH_DOMAIN_2 + line[:cut]).hexdigest()
-
-
-_scan_once = json.JSONDecoder().scan_once      # what json.loads runs, without its wrapping
-_HASH_TAIL = len(HASH_MARK) + 66
-
-
-def jsonl_quick(line: bytes) -> tuple[Record, str] | None:
-    """`jsonl_record` for a line as rotactl writes it, or None: then `jsonl_record` decides (and
-    words the problem). Only lines that `jsonl_record` takes as they are get an answer here."""
-    cut = len(line) - _HASH_TAIL
-    if line.rfind(HASH_MARK) != cut or cut < 0 or not line.endswith(b'"}') or not line.startswith(b'{"') \
-            or b"\\u" in line:
-        return None
-    try:
         text = line.decode("utf-8")
-        record, end = _scan_once(text, 0)
-        "".join(record.values())                # TypeError unless every value is text
-    except (ValueError, StopIteration, TypeError, AttributeError):
-        return None
-    if end != len(text) or type(record) is not dict:
-        return None
-    return record, hashlib.sha256(HASH_DOMAIN_2 + line[:cut]).hexdigest()
+    except UnicodeDecodeError:
+        raise CodecError("not UTF-8 text (saved in another encoding, e.g. by a spreadsheet as GBK?)") from None
+    bad = _CONTROL.search(text)
+    if bad:
+        raise CodecError(f"control character U+{ord(bad.group()):04X} in a ledger line (edited outside rotactl?)")
+    try:
+        rows = list(csv.reader([text], strict=True))
+    except csv.Error as exc:
+        raise CodecError(f"not a CSV line ({exc})") from None
+    if len(rows) != 1 or len(rows[0]) != len(COLUMNS):
+        raise CodecError(f"{len(rows[0]) if len(rows) == 1 else 'not'} {len(COLUMNS)} cells: the line does not "
+                         "fit the header")
+    return record_of(rows[0], "'" in text), hash_of(line)
+
+
+def canonical_line(record: Record) -> bytes:
+    """The bytes rotactl writes for a decoded record, without its line end (its `hash` kept): what a
+    line re-saved by a spreadsheet with other quoting had been."""
+    cells = cells_of({k: v for k, v in record.items() if k != "hash"})
+    return (_write_row(cells)[:-1] + record.get("hash", "")).encode("utf-8")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])   # every control byte but LF (CR too)
+
+
+def has_control(data: bytes) -> bool:
+    """Does the file hold a control byte other than its line ends (one pass of C)?"""
+    return len(data.translate(None, CONTROL)) != len(data)
 
 
 class Codec:
-    def __init__(self, suffix: str, header: str, encode, decode):
-        self.suffix, self.header, self.encode, self.decode = suffix, header, encode, decode
+    """How a ledger file of one format is written: its header, and a record's line."""
+
+    def __init__(self, suffix: str, header: str, seal):
+        self.suffix, self.header, self._seal = suffix, header, seal
 
     def seal(self, prev: str, record: Record) -> str:
-        """Give the record its hash (format 1: over its canonical form); returns its line."""
-        record["hash"] = entry_hash(prev, record)
-        return self.encode(record)
-
-
-class JsonLines(Codec):
-    def seal(self, prev: str, record: Record) -> str:
-        line, record["hash"] = jsonl_line(record)
+        """Give the record its hash; returns its line."""
+        line, record["hash"] = self._seal(prev, record)
         return line
 
 
-CSV = Codec(".csv", CSV_HEADER, csv_line, csv_record)
-TOML = Codec(".toml", "# rotactl ledger: one entry per line (ID = { fields }); append-only\n",
-             toml_line, toml_record)
-JSONL = JsonLines(".jsonl", JSONL_HEADER, lambda record: jsonl_line(record)[0], jsonl_record)
-
-
-def codec_for(path: str) -> Codec:
-    return JSONL if path.endswith(".jsonl") else CSV if path.endswith(".csv") else TOML
+LEDGER = Codec(".csv", HEADER_LINE, lambda _prev, record: line_of(record))

@@ -4,7 +4,7 @@ Layout of an office directory::
 
     rotactl.toml                      policy (SPEC §6)
     office.toml                       ledger format, office id, key check values (`rotactl.keys`)
-    ledger/2026-11/02.jsonl           every entry of 2 Nov (JSON lines; format 1: DD.floor.csv + DD.notes.toml)
+    ledger/2026-11/02.csv             every entry of 2 Nov (ledger format 3: CSV, `store.codecs`)
     checkpoints/2026-11/02.HASH.toml  written by rollover: the day's seal and carried state
     .rotactl/                         git-ignored cache: writer id, derived index (deletable)
 
@@ -37,9 +37,9 @@ LOCAL = ".rotactl"
 
 
 def partition(at: str, kind: str = "") -> str:
-    """The file (relative to the office) that holds an entry at this time: one file a day (format 2)."""
+    """The file (relative to the office) that holds an entry at this time: one file a day."""
     day = at[:10]
-    return f"{LEDGER}/{day[:7]}/{day[8:10]}.jsonl"
+    return f"{LEDGER}/{day[:7]}/{day[8:10]}.csv"
 
 
 class Store:
@@ -90,6 +90,26 @@ class Store:
         result = scan_text(rel, path.read_bytes())
         self._scans[rel] = (key, result)
         return result
+
+    def rows(self, rel: str) -> tuple[list[list[str]], bool]:
+        """A format-3 day file's entries as rows of cells in `codecs.COLUMNS` order, as stored (a text
+        cell keeps its `'` guard), each line verified as `scan` verifies it — for a pass that needs no
+        records (`log --format csv`) — and whether no cell of them needs CSV quoting. A file with
+        problems: they are raised (`LedgerError`)."""
+        from rotactl.store.scan import sound_rows
+
+        try:
+            data = (self.root / rel).read_bytes()
+        except FileNotFoundError:
+            return [], True
+        lines = data.split(b"\n")
+        found = sound_rows(lines[:-1], data, guarded=True) if len(lines) > 1 and lines[-1] == b"" else None
+        if found is not None:
+            return [row for _number, _offset, row in found], b'"' not in data
+        scan = self.scan(rel)                   # says what is wrong, or reads what the fast path does not
+        if scan.problems:
+            raise LedgerError(scan.problems)
+        return [codecs.cells_of(line.record)[:-1] + [line.record["hash"]] for line in scan.entries], False
 
     def forget(self) -> None:
         """Drop the decoded files kept for this command (a long pass keeps one day at a time)."""
@@ -163,10 +183,10 @@ class Store:
             try:
                 path = self.local("writer")
                 if not path.exists():
-                    path.write_text(secrets.token_hex(3) + "\n")
+                    path.write_text(new_writer() + "\n")
                 self._writer = path.read_text().strip()
             except OSError:     # the cache folder vanished underneath (a wipe): a fresh id is as good
-                self._writer = secrets.token_hex(3)
+                self._writer = new_writer()
         return self._writer
 
     def _new_id(self, floor: str = "") -> str:
@@ -207,7 +227,7 @@ class Store:
                       "writer": writer}
             if prev:
                 record["prev"] = prev
-            lines.setdefault(rel, []).append(codecs.codec_for(rel).seal(prev, record))
+            lines.setdefault(rel, []).append(codecs.LEDGER.seal(prev, record))
             tails[rel] = (record["hash"], record["id"])
             written.append(record)
         for rel, text in lines.items():
@@ -224,7 +244,7 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         new = not path.exists()
         if new:
-            text = codecs.codec_for(rel).header + text
+            text = codecs.LEDGER.header + text
         _write_synced(path, os.O_APPEND, text.encode("utf-8"))
         if new:
             self.created.add(rel)
@@ -317,6 +337,15 @@ class Store:
         _write_synced(tmp, os.O_TRUNC, text.encode("utf-8"))
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+
+
+def new_writer() -> str:
+    """A clone's writer id: 6 hex digits, never all digits or digits around an `e` (which a spreadsheet
+    or DuckDB would read as a number: `writer` is a text column)."""
+    while True:
+        writer = secrets.token_hex(3)
+        if not codecs.needs_guard(writer):
+            return writer
 
 
 def _walk(folder: Path, prefix: str) -> list[str]:

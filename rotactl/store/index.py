@@ -46,17 +46,21 @@ VERSION = "9"   # bump when the keys change: an index of another version is rebu
 
 def phones_of(record: dict) -> set[str]:
     """The keys an entry is filed under: every phone (or masked phone) it names, and "#KIND"."""
-    keys = {record[f] for f in PHONE_FIELDS if record.get(f)}
-    if record.get("kind") in LISTED_KINDS:
-        keys.add("#" + record["kind"])
+    keys = {record[f] for f in PHONE_FIELDS if f in record}
+    kind = record["kind"]
+    if kind in LISTED_KINDS:
+        keys.add("#" + kind)
     return keys
 
 
 def month_keys(record: dict) -> set[str]:
     """The keys of an entry in a month index: its `phones_of`, and for a visit or a call the mask
     keys of its phone (what the SQLite index keeps in its `masks` table)."""
-    keys = phones_of(record)
-    if record.get("kind") in ("visit", "call") and record.get("phone"):
+    keys = {record[f] for f in PHONE_FIELDS if f in record}
+    kind = record["kind"]
+    if kind in LISTED_KINDS:
+        keys.add("#" + kind)
+    elif (kind == "visit" or kind == "call") and "phone" in record:
         keys.update(masks_of(record["phone"]))
     return keys
 

@@ -1,26 +1,29 @@
 """Sealed month indexes: what a fresh clone needs to find a customer's facts without reading years.
 
 When rollover seals the last day of a month, it writes beside that month's
-checkpoints `checkpoints/YYYY-MM/index.HASH.tsv`: one line per (key, entry) of
-the month — every phone, mask key and "#KIND" an entry is filed under (the keys
-of the derived index, `store.index.phones_of`) — as
+checkpoints `checkpoints/YYYY-MM/index.COVERS.HASH.csv`: a header line
+`token,day,offset`, then one line per (key, entry) of the month — every phone,
+mask key and "#KIND" an entry is filed under (the keys of the derived index,
+`store.index.phones_of`) — as
 
-    TOKEN <TAB> DD <TAB> OFFSET
+    TOKEN,DD,OFFSET
 
-sorted, where TOKEN is the first 10 hex digits of SHA-256(key) and
-OFFSET the byte offset of the entry's line in `ledger/YYYY-MM/DD.jsonl`. A
-lookup is a binary search in each sealed month's file and one read of each line
-it points to; the line is verified against its own hash and against the key
-(a TOKEN may stand for more than one key) before it is used. So the derived
-SQLite index only ever holds the months that have no such file — on a fresh
-clone, the current month — and nothing is rebuilt from years of history.
+sorted, where TOKEN is the first 10 hex digits of SHA-256(key) and OFFSET the
+byte offset of the entry's line in `ledger/YYYY-MM/DD.csv`. A lookup is a binary
+search in each sealed month's file and one read of each line it points to; the
+line is verified against its own hash and against the key (a TOKEN may stand for
+more than one key) before it is used. So the derived SQLite index only ever holds
+the months that have no such file — on a fresh clone, the current month — and
+nothing is rebuilt from years of history.
 
-The first line lists the checkpoints of the month it was built from. It is in
-force only while those are exactly the month's checkpoints: an `accept-late`
-that re-seals a day writes new checkpoints and a new index; until then (or for
-a month without one) the month is indexed in SQLite from its files. The name is
-the hash of the bytes, like a checkpoint's, so two clones that sealed the same
-lines write the same file. `check` rebuilds every index in force and compares.
+COVERS names the checkpoints of the month the index was built from (the first 12
+hex digits of the SHA-256 of their file names, sorted and joined by spaces): the
+index is in force only while those are exactly the month's checkpoints, which a
+look at the folder tells without opening a file. An `accept-late` that re-seals a
+day writes new checkpoints and a new index; until then (or for a month without
+one) the month is indexed in SQLite from its files. HASH names the bytes, like a
+checkpoint's, so two clones that sealed the same lines write the same file.
+`check` verifies every HASH and rebuilds every index in force and compares.
 """
 from __future__ import annotations
 
@@ -34,8 +37,8 @@ from pathlib import Path
 from rotactl.store import codecs
 
 PREFIX = "index."
-HEADER = "# rotactl month index v1 of"     # another version (another TOKEN) is not in force: SQLite answers
-SUFFIX = ".tsv"
+HEADER = "token,day,offset\n"
+SUFFIX = ".csv"
 
 
 def token(key: str) -> bytes:
@@ -52,16 +55,33 @@ def month_of_last_day(day: str) -> bool:
 
 def build(store, month: str, keys_of) -> str:
     """The index text of a month from its day files (`keys_of(record)`: the keys an entry is filed under)."""
-    rows, tokens = [], {}       # a key's token, worked out once a month (a phone recurs, "#deal" often)
+    rows: list[str] = []
+    tokens: dict[str, str] = {}     # a key's token, worked out once a month (a phone recurs, "#deal" often)
+    append, known = rows.append, tokens.get
     for day in sorted(d for d in store.days(after=f"{month}-00") if d[:7] == month):
-        dd = day[8:10].encode()
-        for line in store.scan(f"ledger/{month}/{day[8:10]}.jsonl").entries:   # decoded and verified once
+        place = f",{day[8:10]},"
+        for line in store.scan(f"ledger/{month}/{day[8:10]}.csv").entries:   # decoded and verified once
+            tail = f"{place}{line.offset}\n"
             for key in keys_of(line.record):
-                cut = tokens.get(key) or tokens.setdefault(key, token(key))
-                rows.append(b"%s\t%s\t%d\n" % (cut, dd, line.offset))
+                cut = known(key)
+                if cut is None:
+                    cut = tokens[key] = token(key).decode()
+                append(cut + tail)
     rows.sort()
-    covers = " ".join(sorted(p.name for p in _checkpoints(store, month)))
-    return f"{HEADER} {month}; covers {covers}\n" + b"".join(rows).decode()
+    return HEADER + "".join(rows)
+
+
+def covers(names) -> str:
+    """The COVERS part of an index's name: which checkpoints (file names) it was built from."""
+    text = " ".join(sorted(names))
+    return hashlib.sha256(b"rotactl/month-index/covers\n" + text.encode()).hexdigest()[:12]
+
+
+def name_of(store, month: str, text: str) -> str:
+    """The file name of a month's index text, as the month's checkpoints are now."""
+    from rotactl.store.files import checkpoint_hash
+
+    return f"{PREFIX}{covers(p.name for p in _checkpoints(store, month))}.{checkpoint_hash(text.encode())}{SUFFIX}"
 
 
 def _checkpoints(store, month: str) -> list[Path]:
@@ -75,10 +95,8 @@ def _checkpoints(store, month: str) -> list[Path]:
 
 def write(store, month: str, keys_of) -> str:
     """Write the month's index (if not there already); returns its path relative to the office."""
-    from rotactl.store.files import checkpoint_hash
-
     text = build(store, month, keys_of)
-    name = f"{PREFIX}{checkpoint_hash(text.encode())}{SUFFIX}"
+    name = name_of(store, month, text)
     path = store.root / "checkpoints" / month / name
     if not path.exists():
         store.write_whole(path, text)
@@ -92,16 +110,9 @@ def in_force(store, month: str) -> Path | None:
         names = os.listdir(folder)
     except OSError:
         return None
-    found = [n for n in names if n.startswith(PREFIX) and n.endswith(SUFFIX)]
-    if not found:
-        return None
-    covers = " ".join(sorted(n for n in names if n[2:3] == "." and n.endswith(".toml")))
-    for name in sorted(found):
-        with open(folder / name, "rb") as handle:
-            head = handle.readline().decode("utf-8", "replace")
-        if head.startswith(HEADER) and head.rstrip("\n").split("; covers ", 1)[-1] == covers:
-            return folder / name
-    return None
+    want = f"{PREFIX}{covers(n for n in names if n[2:3] == '.' and n.endswith('.toml'))}."
+    found = sorted(n for n in names if n.startswith(want) and n.endswith(SUFFIX) and n.count(".") == 3)
+    return folder / found[0] if found else None
 
 
 class MonthIndex:
@@ -134,7 +145,7 @@ class MonthIndex:
         if self.tokens is None and self.calls > 256:     # a whole-history command: index the tokens once
             self.tokens = array("Q")
             for line in data[self.start:].split(b"\n")[:-1]:
-                tok, dd, offset = line.split(b"\t")
+                tok, dd, offset = line.split(b",")
                 self.tokens.append(int(tok, 16))
                 self.days.append(int(dd))
                 self.offsets.append(int(offset))
@@ -157,7 +168,7 @@ class MonthIndex:
         pos = lo
         while data[pos:pos + 10] == want:
             end = data.find(b"\n", pos)
-            _tok, dd, offset = data[pos:end].split(b"\t")
+            _tok, dd, offset = data[pos:end].split(b",")
             out.append((dd.decode(), int(offset)))
             pos = end + 1
         return out
@@ -171,21 +182,21 @@ class MonthIndex:
         for line in data[self.start:].split(b"\n"):
             keys = wanted.get(line[:10])
             if keys:
-                _tok, dd, offset = line.split(b"\t")
+                _tok, dd, offset = line.split(b",")
                 out += [(key, dd.decode(), int(offset)) for key in keys]
         return out
 
 
 def read_line(root: Path, month: str, dd: str, offset: int, cache: dict) -> tuple[dict, str]:
     """The record at a byte offset of a day file, verified against its own hash; (record, where)."""
-    rel = f"ledger/{month}/{dd}.jsonl"
+    rel = f"ledger/{month}/{dd}.csv"
     handle = cache.get(rel)
     if handle is None:
         handle = cache[rel] = open(root / rel, "rb")
     handle.seek(offset)
     raw = handle.readline().rstrip(b"\n")
     try:
-        record, digest = codecs.jsonl_record(raw)
+        record, digest = codecs.decode_line(raw)
     except codecs.CodecError:
         record, digest = {}, ""
     if not record or digest != record.get("hash"):
