@@ -114,10 +114,11 @@ def test_init_writes_gitattributes_and_runs_git(tmp_path):
 
 
 def test_every_preset_loads_and_comments_every_key():
-    from rotactl import policy
+    from rotactl.core import policy
+    from rotactl.store.policy_file import preset_text
 
     for name in policy.PRESET_NAMES:
-        text = (policy.PRESETS_DIR / f"{name}.toml").read_text(encoding="utf-8")
+        text = preset_text(name)
         policy.parse(text)
         lines = text.splitlines()
         for i, line in enumerate(lines):
@@ -127,7 +128,7 @@ def test_every_preset_loads_and_comments_every_key():
 
 def test_docs_list_every_key():
     from pathlib import Path
-    from rotactl.policy import SCHEMA
+    from rotactl.core.policy import SCHEMA
 
     doc = (Path(__file__).parent.parent / "docs" / "policy.md").read_text(encoding="utf-8")
     for section, keys in SCHEMA.items():

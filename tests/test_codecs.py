@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from rotactl.store import codecs, legacy
 from rotactl.store.scan import scan_text
-from rotactl.textcheck import problem
+from rotactl.core.text import problem
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x00"),
                min_size=1, max_size=20)

@@ -14,8 +14,8 @@ import itertools
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from rotactl.core.state import Carry
-from rotactl.office import Office
-from rotactl.commands.day import create_office
+from rotactl.app.office import Office
+from rotactl.app.create import create_office
 from rotactl.store import codecs, records as codec
 from rotactl.store.files import partition
 from tests.rules.kit import Floor
@@ -179,5 +179,5 @@ def test_the_shell_finds_what_the_core_finds_in_merged_clones(tmp_path, facts, n
     n = next(counter)
     for name, writers in (("ab", [mine, theirs]), ("ba", [theirs, mine])):
         office = write_office(tmp_path / f"{name}{n}", preset, writers)
-        found = {d["id"]: d for a in office.analyses(AT, Carry()) for d in a.disputes}
+        found = {d["id"]: d for a in office.customers.analyses(AT, Carry()) for d in a.disputes}
         assert signature(found) == want

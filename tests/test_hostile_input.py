@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rotactl import keys
+from rotactl.store import keyring as keys
 from rotactl.store import codecs
-from rotactl.textcheck import problem
+from rotactl.core.text import problem
 
 ROOT = Path(__file__).resolve().parent.parent
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))

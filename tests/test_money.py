@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from rotactl.core import deals, reports
 from rotactl.core.entries import Deal
-from rotactl.render import _dumps
+from rotactl.ui.render import _dumps
 
 P1, P2, P3 = "13900000001", "13900000002", "13900000003"
 

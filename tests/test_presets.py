@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rotactl.policy import PRESET_NAMES, PRESETS_DIR, SCHEMA, parse, render_preset
+from rotactl.core.policy import PRESET_NAMES, SCHEMA, parse, render_preset
+from rotactl.store.policy_file import PRESETS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from rotactl import keys
+from rotactl.store import keyring as keys
 from rotactl.core.phones import mask, masks_of
 
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))

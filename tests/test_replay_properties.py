@@ -10,8 +10,8 @@ from rotactl.core import rotation
 from rotactl.core.entries import Pass, Presence, Reception, StaffAdd
 from rotactl.core.replay import replay_day
 from rotactl.core.state import Carry
-from rotactl.errors import DomainError
-from rotactl.policy import default_policy
+from rotactl.core.errors import DomainError
+from rotactl.core.policy import default_policy
 from rotactl.store import codecs, records as codec
 from rotactl.store.files import scan_text
 

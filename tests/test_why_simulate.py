@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rotactl.core.rules import READS
-from rotactl.policy import SCHEMA
+from rotactl.core.policy import SCHEMA
 from tests.conftest import Office, edit_policy, open_floor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,10 +287,10 @@ def _build_days(bench, root, n):
     """The first `n` days of bench.build, sealed as it seals them (its loop, over a short history)."""
     import random
 
-    from rotactl.commands.day import create_office as init_office
+    from rotactl.app.create import create_office as init_office
     from rotactl.core.replay import end_day, replay_day
     from rotactl.core.state import Carry
-    from rotactl.policy import default_policy
+    from rotactl.core.policy import default_policy
     from rotactl.store import records as codec
     from rotactl.store.files import Store
 

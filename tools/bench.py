@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rotactl import keys as keys_mod  # noqa: E402
-from rotactl.commands.day import create_office as init_office  # noqa: E402
+from rotactl.store import keyring as keys_mod  # noqa: E402
+from rotactl.app.create import create_office as init_office  # noqa: E402
 from rotactl.core.replay import end_day, replay_day  # noqa: E402
 from rotactl.core.state import Carry  # noqa: E402
-from rotactl.policy import default_policy  # noqa: E402
+from rotactl.core.policy import default_policy  # noqa: E402
 from rotactl.store import codecs, records as codec  # noqa: E402
 from rotactl.store import months  # noqa: E402
 from rotactl.store.files import Store, partition  # noqa: E402

@@ -501,15 +501,15 @@ def turn_oracle(office: Path, days: list[str]) -> tuple[list[str], int, int]:
     reception's `after` must name the reception before it (in (time, id) order), and no two share one."""
     from rotactl.core.replay import apply, start_day
     from rotactl.core.rotation import Context, Lead, NobodyAvailable, decide, next_view
-    from rotactl.office import Office
+    from rotactl.app.office import Office
 
     o = Office(office)
     mismatches, after_bad, after_dup = [], 0, 0
     for day in days:
-        carry = o.carry_before(day)
+        carry = o.floor.carry_before(day)
         state = start_day(carry, day, o.policy)
         previous = "-"
-        for entry in sorted(o.entries(day), key=lambda e: (e.at, e.id)):
+        for entry in sorted(o.floor.entries(day), key=lambda e: (e.at, e.id)):
             if entry.kind in ("visit", "call"):
                 fresh = next_view(state, entry.kind, entry.at)["next"]
                 try:
@@ -969,13 +969,13 @@ def _mutate(root: Path, t: Target, kind: str, arg) -> list[tuple[Path, bytes | N
             cp.write_bytes(new)
         else:                                   # a forger with the tool: drop the last line, seal again
             from rotactl.core.replay import end_day, replay_day
-            from rotactl.office import Office
+            from rotactl.app.office import Office
 
             path.write_bytes(b"".join(x + b"\n" for x in lines[:-1]))
             cp.unlink()
             office = Office(root)
-            carry = office.carry_before(t.day)
-            carry = end_day(replay_day(carry, t.day, office.policy, office.entries(t.day, set())))
+            carry = office.floor.carry_before(t.day)
+            carry = end_day(replay_day(carry, t.day, office.policy, office.floor.entries(t.day, set())))
             made = root / office.store.seal(t.day, carry.to_dict())
             saved.append((made, None))
     return saved

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import click
 
-from rotactl import clock
+from rotactl.app import clock
 from rotactl.commands._shell import RELATIONS, nonempty, pass_env, reads, writes
 from rotactl.core import attribution, deals, disputes, rules
 from rotactl.core.entries import Claim, Deal, FollowUp, Link, Reassign, ReportIn
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 
 @click.command()
@@ -17,7 +17,7 @@ def who(env, at, phone):
     """客户归属:Owner, protection, channel, group and claims of a customer."""
     office = env.office
     key = env.phone(phone)
-    group = office.group(key, at, office.day(at).carry)
+    group = office.customers.group(key, at, office.floor.day(at).carry)
     att = attribution.attribute(group.records, office.policy, at, group.departed)
     ch = attribution.channel(group.records, office.policy, at)
     claims = [{**c, "since": c["since"][:16]} for c in att.claims]
@@ -32,7 +32,7 @@ def who(env, at, phone):
 
 def _owner_after(act, entry):
     """The customer's group and attribution once `entry` is recorded."""
-    group = act.office.group(entry.phone, act.at, act.day.carry, extra=(entry,))
+    group = act.office.customers.group(entry.phone, act.at, act.day.carry, extra=(entry,))
     return group, attribution.attribute(group.records, act.policy, act.at, group.departed)
 
 
@@ -81,11 +81,11 @@ def deal(act, phone, by, stage, unit, amount, agency):
     value = None if amount is None else deals.parse_amount(amount)
     act.staff(by)
     key = act.env.known(phone)
-    deals.refuse_duplicate([e for e in act.office.index().fetch(key) if e.kind == "deal"], stage, unit)
+    deals.refuse_duplicate([e for e in act.office.customers.index().fetch(key) if e.kind == "deal"], stage, unit)
     entry = act.new(Deal, phone=key, staff=by, stage=stage, unit=unit,
                     amount="" if value is None else deals.amount_text(value), agency=agency)
     group, att = _owner_after(act, entry)
-    credit, fine = disputes.deal_outcome(group, act.office.rulings(act.at), entry)
+    credit, fine = disputes.deal_outcome(group, act.office.customers.rulings(act.at), entry)
     return [entry] + ([fine] if fine else []), {
         "entry": entry.id, "customer": act.env.mask(entry.phone), "by": by, "stage": stage, "unit": unit or None,
         "amount": value, "agency": agency or None, "owner": att.owner, "signed": att.signed,
@@ -130,14 +130,14 @@ def claim(act, phone, by, note):
     key = act.env.known(phone)
     party = {"staff": by}
     if by not in act.roster:
-        if not any(r.agency == by for r in act.office.index().fetch("#report-in")):
+        if not any(r.agency == by for r in act.office.customers.index().fetch("#report-in")):
             raise DomainError(f"'{by}' is neither a salesperson on the roster nor an agency that reported")
         party = {"agency": by}
     else:
         act.staff(by)
     entry = act.new(Claim, phone=key, note=note, **party)
     group, _att = _owner_after(act, entry)
-    found = disputes.find([disputes.analyse(group, act.office.rulings(act.at))], disputes.dispute_id("claim", entry.id))
+    found = disputes.find([disputes.analyse(group, act.office.customers.rulings(act.at))], disputes.dispute_id("claim", entry.id))
     return [entry], dispute_view(act.env, found)
 
 

@@ -1,19 +1,20 @@
 """The office and its days: `init`, `rollover`, `check`, `log`."""
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 
-from rotactl import clock, policy as policy_mod
+from rotactl.app import clock
+from rotactl.core import policy as policy_mod
 from rotactl.commands._shell import STAFF_ID, Act, nonempty, pass_env, reads
 from rotactl.core import dates, rules
-from rotactl.errors import DomainError, UsageError
+from rotactl.core.errors import DomainError, UsageError
+from rotactl.app.create import create_office
+from rotactl.app.rollover import rollover as close_days
 
 PHONE_FIELDS = ("phone", "family_of", "referred_by", "other", "mask")
 _MONEY = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -43,15 +44,15 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
     if manager:
         from rotactl.commands.staff import public_key
         from rotactl.core.entries import StaffAdd
-        from rotactl.office import Office
+        from rotactl.app.office import Office
 
         office = Office(directory)
         env.actor = manager
-        with office.store.lock(exclusive=True):
-            at = clock.parse_at(env._at) if env._at else office.now()
+        with office.lock(exclusive=True):
+            at = clock.parse_at(env._at) if env._at else office.floor.now()
             entry = StaffAdd(at=at, actor=manager, staff=manager, name=nonempty(name, "--name"), role="manager",
                              key=public_key(ssh_key) if ssh_key else "")
-            office.write([entry.replace(id=office.new_id(at, entry.kind))])
+            office.writer.write([entry.replace(id=office.writer.new_id(at, entry.kind))])
     if not no_git:
         from rotactl.store import git
 
@@ -63,80 +64,33 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
                    else f"office created in {directory} (preset {preset})")
 
 
-def create_office(root: Path, preset: str, office_name: str | None, timezone: str | None, git: bool,
-                  match_key: str | None = None, policy_text: str | None = None, identity: dict | None = None) -> None:
-    """A new office in the current ledger format, and its key (outside the office: `rotactl.keys`);
-    `identity`: the `office.toml` of an office of an older format, whose id and key it keeps (`migrate`)."""
-    import secrets
-
-    from rotactl import keys
-
-    if preset not in policy_mod.PRESET_NAMES:
-        raise DomainError(f"unknown preset '{preset}' (one of {', '.join(policy_mod.PRESET_NAMES)})")
-    if (root / "rotactl.toml").exists():
-        raise DomainError(f"{root} already holds an office (rotactl.toml exists)")
-    text = policy_text or (policy_mod.PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8")
-    for key, value in (("name", office_name), ("timezone", timezone)):
-        if value:
-            quoted = json.dumps(value, ensure_ascii=False)
-            text = re.sub(rf'(?m)^{key} = ".*"$', lambda _m: f"{key} = {quoted}", text, count=1)
-    policy_mod.parse(text)
-    group = None
-    if match_key:
-        try:
-            group = keys.parse(Path(match_key).read_text(encoding="utf-8"), match_key).match
-        except OSError as exc:
-            raise DomainError(f"--match-key: cannot read {match_key} ({exc.strerror})") from None
-    if identity:
-        office_id, office_keys = identity["id"], {k: identity[k] for k in ("match_check", "encrypt_check")}
-    else:
-        office_id = secrets.token_hex(6)
-        office_keys = keys.new(office_id, group)
-        keys.save(office_keys)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / keys.OFFICE_FILE).write_text(keys.office_text(office_id, office_keys), encoding="utf-8")
-    (root / "rotactl.toml").write_text(text, encoding="utf-8")
-    (root / "ledger").mkdir(exist_ok=True)
-    (root / "checkpoints").mkdir(exist_ok=True)
-    (root / ".gitattributes").write_text(
-        "# ledger lines are independent records: two clones' appends merge as a union\n"
-        "ledger/**/*.csv merge=union\n", encoding="utf-8")
-    (root / ".gitignore").write_text("# derived caches, the lock file and this clone's writer id\n.rotactl/\n",
-                                     encoding="utf-8")
-    if git:
-        try:
-            subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise DomainError(f"git init failed ({exc}); use --no-git to skip it") from None
-
-
 @click.command()
 @click.option("--date", "date", help="Close this day (default: every unclosed day before today).")
 @pass_env
 def rollover(env, date):
     """日结:Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER). Idempotent."""
     office = env.office
-    with office.store.lock(exclusive=True):
+    with office.lock(exclusive=True):
         at = env.at
-        Act(env, at, office.day(at)).authorise()
+        Act(env, at, office.floor.day(at)).authorise()
         through = clock.parse_day(date) if date else dates.prev_day(at[:10])
         if through >= at[:10]:
             raise DomainError(f"{through} is not over yet (it is {at[:16]})")
-        office.ready_to_commit()
-        closed, paths = office.rollover(through)
+        office.writer.ready_to_commit()
+        closed, paths = close_days(office, through)
         if paths:
-            office.commit(paths, f"rollover: closed {', '.join(closed)} by {env.actor}")
+            office.writer.commit(paths, f"rollover: closed {', '.join(closed)} by {env.actor}")
     if not closed and env.fmt == "table":
-        sealed = office.sealed()
+        sealed = office.floor.sealed()
         click.echo(f"没有要关闭的日期:已封存至 {sealed}" if env.zh else f"nothing to close: sealed through {sealed}")
         return
-    env.emit({"closed": closed, "sealed_through": office.sealed(), "rule": rules.DAY_ROLLOVER})
+    env.emit({"closed": closed, "sealed_through": office.floor.sealed(), "rule": rules.DAY_ROLLOVER})
 
 
 def _keys(office):
     """The office key if this clone has it (signatures made before `migrate` need it), else None."""
     try:
-        return office.keys
+        return office.phones.keys
     except DomainError:
         return None
 
@@ -177,12 +131,12 @@ def log(env, at, since, kind):
     `--format csv` gives one column a field, as the ledger's day files have them (docs/ledger-format.md),
     less the chain, the numbers encrypted and the signatures; phones masked; `void` 1 for a voided entry.
     """
-    from rotactl.forked import ordered_map
-    from rotactl.render import _chunk_dumps, render_chunk
+    from rotactl.store.forked import ordered_map
+    from rotactl.ui.render import _chunk_dumps, render_chunk
 
     store = env.office.store
     start = clock.parse_day(since, "--since") if since else at[:10]
-    voided, zh = env.office.voided(), env.zh
+    voided, zh = env.office.floor.voided(), env.zh
     other = "其他日期: --since YYYY-MM-DD" if zh else "other days: --since YYYY-MM-DD"
     title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
         else (f"{start} 起的记录" if zh else f"entries from {start}")
@@ -220,7 +174,7 @@ def _log_cells(env, store, day: str, kind: str | None, voided: set):
     import io
     from operator import itemgetter
 
-    from rotactl.render import CsvText
+    from rotactl.ui.render import CsvText
     from rotactl.store import codecs
 
     columns, shown = codecs.COLUMNS, len(codecs.SHOWN)
@@ -280,7 +234,7 @@ def _log_row(env, record: dict, voided: set, masks: dict | None = None) -> dict:
 
 
 def _shown_row(r: dict, zh: bool) -> dict:
-    from rotactl.words import detail_key, detail_value, value_word
+    from rotactl.ui.words import detail_key, detail_value, value_word
 
     void = " (作废)" if zh else " (void)"
     return {"at": r["at"][5:16], "kind": value_word("kind", r["kind"], zh) + (void if r.get("void") else ""),

@@ -10,7 +10,7 @@ from rotactl.core import rules
 from rotactl.core.desk import pass_turn
 from rotactl.core.entries import Duty, FreeDay, Presence, skips_view
 from rotactl.core.rotation import after_hours, next_view
-from rotactl.errors import DomainError, UsageError
+from rotactl.core.errors import DomainError, UsageError
 
 
 @click.command("check-in")
@@ -94,7 +94,7 @@ def pass_(act, sid, queue):
 @writes
 def free_day(act, date, reason):
     """自由接待日:Manager: day D is free reception (ROT-FREE): not counted, the order untouched."""
-    from rotactl import clock
+    from rotactl.app import clock
 
     act.manager()
     day = clock.parse_day(date, "--date") if date else act.at[:10]
@@ -121,7 +121,7 @@ def duty(act, sid):
 @reads
 def next_(env, at, queue):
     """轮到谁:Who is next-up and the order behind them (read-only)."""
-    day = env.office.day(at)
+    day = env.office.floor.day(at)
     view = next_view(day, queue, at)
     if env.fmt == "json":
         env.emit(view)

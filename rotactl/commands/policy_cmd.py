@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import click
 
-from rotactl import policy as policy_mod
+from rotactl.core import policy as policy_mod
 from rotactl.commands._shell import nonempty, reads, writes
 from rotactl.core.entries import PolicySet
-from rotactl.errors import DomainError, LedgerError, UsageError
+from rotactl.core.errors import DomainError, LedgerError, UsageError
 
 
 @click.group("policy")
@@ -34,7 +34,7 @@ def show(env, at):
                           "changed": value != knob.default, "rule": knob.rule or None})
     history = [{"entry": e.id, "at": e.at[:16], "by": e.actor, "key": e.key, "before": e.before, "value": e.value,
                 "version": e.version, "reason": e.reason or None}
-               for e in sorted(office.index().fetch("#policy-set"), key=lambda e: (e.at, e.id)) if e.at <= at]
+               for e in sorted(office.customers.index().fetch("#policy-set"), key=lambda e: (e.at, e.id)) if e.at <= at]
     version = policy_mod.version(office.store.policy_path.read_bytes())
     if env.fmt == "json":
         env.emit({"version": version, "knobs": knobs, "history": history})

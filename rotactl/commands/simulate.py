@@ -32,9 +32,9 @@ def simulate(env, at, policy_file, since, until):
     own policy does not give as the ledger recorded them (a policy changed during the period, a void,
     entries not written by these rules). The same policy as the office's gives no changes.
     """
-    from rotactl import policy as policy_mod
+    from rotactl.app.office import load_policy
 
-    other = policy_mod.load(policy_file)
+    other = load_policy(policy_file)
     view = compare(env.office, other, *span(at, since, until), at)
     view["policy"] = str(policy_file)
     _show(env, view)
@@ -46,13 +46,13 @@ def compare(office, other, first: str, last: str, at: str) -> dict:
     it, so memory does not grow with the period (issue 11)."""
     from rotactl.core.dates import days_between
 
-    sealed = office.sealed() or ""
-    index = office.index()
-    cmp = sim.Comparison(office.policy, other, office.carry_before(first), index.fetch("#ruling"))
+    sealed = office.floor.sealed() or ""
+    index = office.customers.index()
+    cmp = sim.Comparison(office.policy, other, office.floor.carry_before(first), index.fetch("#ruling"))
     cache: dict = {}
-    fetch = office._fetcher(cache=cache, masked=office.masked_report_ins())
+    fetch = office.customers._fetcher(cache=cache, masked=office.customers.masked_report_ins())
     for date in days_between(first, last):
-        cmp.day(date, office.entries(date), date <= sealed, fetch)
+        cmp.day(date, office.floor.entries(date), date <= sealed, fetch)
         _release(office, cache)
     for i in range(0, len(cmp.deals), BATCH):
         cmp.splits(cmp.deals[i:i + BATCH], fetch, f"{last} 23:59:59")
@@ -65,7 +65,7 @@ BATCH = 500
 
 def _release(office, cache: dict) -> None:
     cache.clear()
-    office.index().release()
+    office.customers.index().release()
     office.store.forget()
 
 

@@ -7,7 +7,7 @@ from rotactl.commands._shell import STAFF_ID, nonempty, reads, writes
 from rotactl.core import rules
 from rotactl.core.entries import Fine, Penalty, StaffAdd, StaffLeave, StaffSuspend
 from rotactl.core.penalties import half_rotation, suspended_until
-from rotactl.errors import DomainError, UsageError
+from rotactl.core.errors import DomainError, UsageError
 
 
 @click.group()
@@ -66,7 +66,7 @@ def _add(act, sid, name, role, team, trainee, key):
 @reads
 def staff_list(env, at):
     """The roster in rotation order."""
-    day = env.office.day(at)
+    day = env.office.floor.day(at)
     rows = [{"staff": m.id, "name": m.name, "role": m.role, "team": m.team or None, "trainee": m.trainee,
              "status": day.status(m.id, "visit") if m.active else "left",
              "suspended_until": m.suspended_until or None,

@@ -1,7 +1,7 @@
 """Date arithmetic on office wall-clock text ("YYYY-MM-DD HH:MM:SS"). Pure: no clock.
 
 Reading the clock and parsing what a person typed belong to the shell
-(`rotactl.clock`); the rules only add, compare and bucket the texts entries carry.
+(`rotactl.app.clock`); the rules only add, compare and bucket the texts entries carry.
 """
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
 from rotactl.core.entries import Deal
-from rotactl.errors import DomainError, LedgerError, UsageError
+from rotactl.core.errors import DomainError, LedgerError, UsageError
 
 FEN = Decimal("0.01")
 LIMIT = Decimal(10) ** 15

@@ -14,7 +14,7 @@ from rotactl.core.phones import mask
 from rotactl.core.penalties import pass_penalty
 from rotactl.core.rotation import Context, Decision, Lead, decide, decide_pass, is_customer
 from rotactl.core.state import Day
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 
 @dataclass

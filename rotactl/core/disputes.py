@@ -21,7 +21,7 @@ from rotactl.core import rules, splits
 from rotactl.core.attribution import Attribution, attribute, channel, joined_at
 from rotactl.core.entries import Claim, Deal, Entry, Fine, Reception, Ruling
 from rotactl.core.splits import HOUSE, Episode
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 
 def dispute_id(kind: str, entry_id: str) -> str:

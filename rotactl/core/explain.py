@@ -17,7 +17,7 @@ from rotactl.core.entries import Entry, Skip, skips_view
 from rotactl.core.penalties import call_cycle, distribute_calls, pass_penalty
 from rotactl.core.rotation import SKIP_OUTCOMES, Candidate, decide_pass
 from rotactl.core.state import Day
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 DECISION_KINDS = ("visit", "call", "pass", "handover")
 

@@ -11,7 +11,7 @@ from rotactl.core.penalties import suspended_until
 from rotactl.core.entries import (QUEUES, Deal, Entry, Fine, FreeDay, Handover, HelpCredit, Pass, Penalty,
                                   Presence, Reception, StaffAdd, StaffLeave, StaffSuspend)
 from rotactl.core.state import Carry, Day, Member, Queue, Serving
-from rotactl.errors import LedgerError
+from rotactl.core.errors import LedgerError
 
 WALK_RULES = (rules.ROT_NEXT, rules.ROT_CONSUMED)
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from rotactl.core import dates, rules
 from rotactl.core.entries import Skip
 from rotactl.core.state import Day, Queue
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 NONCUSTOMER_KINDS = ("vendor", "press", "peer", "survey")
 

@@ -28,7 +28,7 @@ from rotactl.core.penalties import day_end, pass_penalty
 from rotactl.core.replay import apply, end_day, start_day
 from rotactl.core.rotation import decide_pass
 from rotactl.core.state import Carry
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 DAY_END_ACTOR = "rollover"
 COMPARED = ("receiver", "counted", "rule", "skipped", "owner", "fine")

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.state import Carry
-from rotactl.errors import DomainError, LedgerError
+from rotactl.core.errors import DomainError, LedgerError
 from rotactl.store import check_pool, records
 from rotactl.store.files import CHECKPOINTS, FileScan, Line, Store, checkpoint_hash, partition
 from rotactl.store.scan import format_of, legacy_partition
@@ -344,7 +344,7 @@ def check_signatures(ledger: Ledger) -> Iterator[str]:
 def check_policy_version(ledger: Ledger) -> Iterator[str]:
     """The policy file is the version the last `policy set` recorded (once there is one): a hand edit
     since, or a `policy set` interrupted between its entry and the file, is reported."""
-    from rotactl.policy import version
+    from rotactl.core.policy import version
 
     last = ledger.prior.get("policy_set")       # the last one, which `run_checks` collects month by month
     if not last:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 from rotactl.store.files import CHECKPOINTS, checkpoint_hash
 
 

@@ -20,7 +20,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from rotactl.core.state import Carry
-from rotactl.errors import LedgerError
+from rotactl.core.errors import LedgerError
 
 _TEXT = object()                         # a checkpoint's key for its carried state, left as text (no TOML key)
 _LEDGER = None                           # the ledger a forked worker checks months of
@@ -39,10 +39,10 @@ class MonthResult:
 
 
 def run_months(ledger, months: list[str], problems: list[str]) -> int | None:
-    """Check `months` in two processes (`rotactl.forked`), adding to `problems` what the one-process
+    """Check `months` in two processes (`rotactl.store.forked`), adding to `problems` what the one-process
     loop adds; returns the number of entries, or None (nothing changed) where that is not possible or
     would not give the same answer."""
-    from rotactl import forked
+    from rotactl.store import forked
 
     if ledger.legacy or ledger.policy.office.signed_manager_entries or not forked.can_fork(len(months), least=3):
         return None

@@ -45,7 +45,7 @@ def _stats(store, through: str, after: str = "") -> dict[str, list[int]]:
 
 
 def _policy(store) -> str:
-    from rotactl.policy import version
+    from rotactl.core.policy import version
 
     try:
         return version(store.policy_path.read_bytes())

@@ -36,8 +36,8 @@ import io
 import re
 from itertools import compress
 
-from rotactl.errors import UsageError
-from rotactl.textcheck import problem
+from rotactl.core.errors import UsageError
+from rotactl.core.text import problem
 
 Record = dict[str, str]
 

@@ -3,7 +3,7 @@
 Layout of an office directory::
 
     rotactl.toml                      policy (SPEC §6)
-    office.toml                       ledger format, office id, key check values (`rotactl.keys`)
+    office.toml                       ledger format, office id, key check values (`rotactl.store.keyring`)
     ledger/2026-11/02.csv             every entry of 2 Nov (ledger format 3: CSV, `store.codecs`)
     checkpoints/2026-11/02.HASH.toml  written by rollover: the day's seal and carried state
     .rotactl/                         git-ignored cache: writer id, derived index (deletable)
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from rotactl.store import codecs
 from rotactl.store.scan import DAY_END_WRITER, SUFFIXES, FileScan, Line, scan_text  # noqa: F401 (re-exported)
-from rotactl.errors import LedgerError
+from rotactl.core.errors import LedgerError
 
 LEDGER = "ledger"
 CHECKPOINTS = "checkpoints"

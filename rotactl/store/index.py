@@ -23,7 +23,7 @@ import sqlite3
 
 from rotactl.core.entries import Entry
 from rotactl.core.phones import PHONE_FIELDS as CIPHER_FIELDS, masks_of
-from rotactl.errors import LedgerError
+from rotactl.core.errors import LedgerError
 from rotactl.store import months as months_mod
 from rotactl.store.files import LOCAL, Store
 from rotactl.store.records import CHAIN_FIELDS, decode

@@ -200,7 +200,7 @@ def read_line(root: Path, month: str, dd: str, offset: int, cache: dict) -> tupl
     except codecs.CodecError:
         record, digest = {}, ""
     if not record or digest != record.get("hash"):
-        from rotactl.errors import LedgerError
+        from rotactl.core.errors import LedgerError
 
         raise LedgerError([f"{rel}: the line at byte {offset} is not the entry the month index "
                            f"checkpoints/{month} names (edited after it was sealed?); run `rotactl check`"])

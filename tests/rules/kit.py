@@ -16,7 +16,8 @@ from rotactl.core.phones import masks_of
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.rotation import next_view
 from rotactl.core.state import Carry
-from rotactl.policy import PRESETS_DIR, parse
+from rotactl.core.policy import parse
+from rotactl.store.policy_file import PRESETS_DIR
 
 DATE = "2026-11-02"      # a Monday
 

@@ -6,7 +6,7 @@ from rotactl.core import rules
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.penalties import day_end
 from rotactl.core.rotation import NobodyAvailable
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 from tests.rules.kit import Floor, floor, phone
 

@@ -2,7 +2,7 @@
 import pytest
 
 from rotactl.core import rules
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 from tests.rules.kit import floor, phone
 

@@ -4,7 +4,7 @@ import pytest
 from rotactl.core import disputes, rules
 from rotactl.core.entries import Fine
 from rotactl.core.splits import HOUSE
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 from tests.rules.kit import Floor, phone
 

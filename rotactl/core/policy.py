@@ -11,13 +11,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from rotactl.errors import LedgerError
+from rotactl.core.errors import LedgerError
 
-PRESETS_DIR = Path(__file__).with_name("presets")
 PRESET_NAMES = ("default", "jiuzhou", "carshowroom", "qingdao", "table3", "developer", "channel", "stage", "b2b",
                 "pinke", "waichang")
 
@@ -302,14 +300,6 @@ def parse(text: str, name: str = "rotactl.toml") -> Policy:
         raise LedgerError([f"{name}:{line}: office.timezone: unknown time zone "
                            f"{values['office']['timezone']!r}"]) from None
     return Policy(**{s: Policy(**v) for s, v in values.items()})
-
-
-def load(path: Path) -> Policy:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LedgerError([f"{path.name}:1: cannot read the policy ({exc.strerror})"]) from None
-    return parse(text, path.name)
 
 
 def default_policy() -> Policy:

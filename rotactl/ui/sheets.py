@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from rotactl.core.deals import Rate
-from rotactl.render import _cell
-from rotactl.words import heading, value_word, yes_no
+from rotactl.ui.render import _cell
+from rotactl.ui.words import heading, value_word, yes_no
 
 MONEY = "#,##0.00"
 WHOLE = "#,##0"

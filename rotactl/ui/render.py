@@ -22,7 +22,7 @@ from numbers import Number
 
 from rotactl.core.deals import Rate
 
-from rotactl.words import heading, pair_key, value_word, yes_no
+from rotactl.ui.words import heading, pair_key, value_word, yes_no
 
 _MOMENT = re.compile(r"\d{4}-(\d{2}-\d{2} \d{2}:\d{2})(:\d{2})?")
 

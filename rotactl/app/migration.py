@@ -33,16 +33,17 @@ import subprocess
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rotactl import keys as keys_mod
-from rotactl.errors import DomainError
+from rotactl.store import keyring as keys_mod
+from rotactl.core.errors import DomainError
 from rotactl.core.phones import PHONE_FIELDS
-from rotactl.office import Office
+from rotactl.app.office import Office
 from rotactl.store import codecs
 from rotactl.store.files import DAY_END_WRITER, partition
 
 
 def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) -> dict:
-    from rotactl.commands.day import create_office
+    from rotactl.app import rollover
+    from rotactl.app.create import create_office
     from rotactl.core.replay import end_day
     from rotactl.core.state import Carry
     from rotactl.store.check import run as check
@@ -69,7 +70,7 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
         create_office(work, "default", None, None, False, match_key, policy_text=policy_text,
                       identity=old.meta if fmt == 2 else None)
         new = Office(work)
-        keys = new.keys if fmt == 1 else old_keys
+        keys = new.phones.keys if fmt == 1 else old_keys
         entries = _convert(old, new, keys if fmt == 1 else None)
         phone_map = dict(_mapping(keys)) if fmt == 1 else \
             {p: p for e in entries for f in PHONE_FIELDS if (p := e.get(f))}
@@ -80,11 +81,11 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
         paths: list[str] = []
         for date in sealed:
             before = old.store.read_checkpoint(date)
-            carry = new._seal(carry, date, set(before.get("voided", [])), before.get("generation", 0), paths)
+            carry = rollover.seal(new, carry, date, set(before.get("voided", [])), before.get("generation", 0), paths)
             if carry.to_dict() != before.get("state"):
                 raise DomainError(f"{date}: the migrated ledger carries another state than {old_root}'s checkpoint")
         for date in old.store.days(after=sealed[-1] if sealed else ""):
-            if end_day(old.full_day(date)).to_dict() != end_day(new.full_day(date)).to_dict():
+            if end_day(old.floor.full_day(date)).to_dict() != end_day(new.floor.full_day(date)).to_dict():
                 raise DomainError(f"{date}: the migrated day replays differently")
         at = max((e["at"] for e in entries), default="0000-00-00 00:00:00")
         _same_floor_and_reports(old, new, at, phone_map)
@@ -108,7 +109,7 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
 
 def _keys(office: Office):
     try:
-        return office.keys
+        return office.phones.keys
     except DomainError:
         return None
 
@@ -183,11 +184,11 @@ def _mapping(keys):
 
 def _same_floor_and_reports(old: Office, new: Office, at: str, phone_map: dict) -> None:
     """The next-up of each queue after the last entry, and `report month` of every month, the same."""
-    from rotactl.commands.desk import next_view
-    from rotactl.commands.reports import gather
+    from rotactl.core.rotation import next_view
+    from rotactl.app.reports import gather
 
     for queue in ("visit", "call"):
-        before, after = next_view(old.day(at), queue, at), next_view(new.day(at), queue, at)
+        before, after = next_view(old.floor.day(at), queue, at), next_view(new.floor.day(at), queue, at)
         if before != after:
             raise DomainError(f"the migrated office has another next-up for {queue}s ({before['next']} before, "
                               f"{after['next']} after)")
@@ -219,10 +220,10 @@ def _same_disputes(old: Office, new: Office, at: str, phone_map: dict) -> int:
     from rotactl.core import attribution
 
     def view(office: Office, phones, mapping) -> list[str]:
-        carry = office.day(at).carry
-        out = [_mapped([a.disputes, a.credits], mapping) for a in office.analyses(at, carry)]
+        carry = office.floor.day(at).carry
+        out = [_mapped([a.disputes, a.credits], mapping) for a in office.customers.analyses(at, carry)]
         for phone in phones:
-            group = office.group(phone, at, carry)
+            group = office.customers.group(phone, at, carry)
             att = attribution.attribute(group.records, office.policy, at, group.departed)
             out.append(_mapped([phone, att.owner, att.protected_until, sorted(group.members)], mapping))
         return sorted(out)
