@@ -56,3 +56,10 @@ def create_office(root: Path, preset: str, office_name: str | None, timezone: st
             subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
         except (OSError, subprocess.CalledProcessError) as exc:
             raise DomainError(f"git init failed ({exc}); use --no-git to skip it") from None
+
+
+def commit_all(root: Path, message: str) -> None:
+    """The office's first commit: everything `create_office` wrote (and the first manager)."""
+    from rotactl.store import git
+
+    git.commit_all(root, message)

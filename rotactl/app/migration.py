@@ -58,7 +58,7 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
         raise DomainError("--match-key: an office of format 2 keeps its own key (its phones are matched with it)")
     if new_root.exists() and any(new_root.iterdir()):
         raise DomainError(f"{new_root} is not empty: name a new directory")
-    old_keys = _keys(old) if fmt == 2 else None
+    old_keys = old.phones.keys_or_none() if fmt == 2 else None
     _count, problems = check(old.store, old.policy, legacy=fmt, keys=old_keys)
     if problems:
         raise DomainError(f"{old_root} does not pass `rotactl check` ({problems[0]}{' …' if len(problems) > 1 else ''});"
@@ -105,13 +105,6 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
     return {"office": str(new_root), "id": new.meta["id"], "from_format": fmt, "format": keys_mod.FORMAT,
             "entries": len(entries), "days": len(old.store.days()), "sealed_days": len(sealed),
             "customer_groups": groups, "key_file": str(keys_mod.key_path(new.meta["id"]))}
-
-
-def _keys(office: Office):
-    try:
-        return office.phones.keys
-    except DomainError:
-        return None
 
 
 def _convert(old: Office, new: Office, keys) -> list[dict]:

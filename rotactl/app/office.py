@@ -54,6 +54,10 @@ class Office:
     def root(self) -> Path:
         return self.store.root
 
+    @property
+    def policy_path(self) -> Path:
+        return self.store.policy_path
+
     @contextlib.contextmanager
     def lock(self, exclusive: bool = True):
         """The office's lock: exclusive for read → decide → append, shared for a reader."""

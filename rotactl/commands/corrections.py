@@ -37,7 +37,7 @@ def void(act, ref, reason):
 @pass_env
 def accept_late(env, day, reason):
     """接受合并:Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them."""
-    from rotactl.store.check import late_days
+    from rotactl.app.checking import is_sealed, late_days
 
     day, reason = clock.parse_day(day, "DAY"), nonempty(reason, "--reason")
     office = env.office
@@ -46,9 +46,9 @@ def accept_late(env, day, reason):
         act = Act(env, at, office.floor.day(at))
         act.authorise()
         act.manager()
-        if not office.store.checkpoint_files(day):
+        if not is_sealed(office, day):
             raise DomainError(f"{day} is not closed: there is nothing to accept")
-        pending = late_days(office.store, office.policy, day)
+        pending = late_days(office, day)
         if not pending:
             raise DomainError(f"no entries were added to {day} or later closed days after they were sealed")
         office.writer.ready_to_commit()

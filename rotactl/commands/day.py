@@ -42,7 +42,7 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
         raise UsageError(f"staff id '{manager}' may not contain spaces or any of : | , ; = \\")
     create_office(directory, preset, office_name, timezone, not no_git, match_key)
     if manager:
-        from rotactl.commands.staff import public_key
+        from rotactl.app.signatures import public_key
         from rotactl.core.entries import StaffAdd
         from rotactl.app.office import Office
 
@@ -54,9 +54,9 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
                              key=public_key(ssh_key) if ssh_key else "")
             office.writer.write([entry.replace(id=office.writer.new_id(at, entry.kind))])
     if not no_git:
-        from rotactl.store import git
+        from rotactl.app.create import commit_all
 
-        git.commit_all(directory, f"init: new office, preset {preset}" + (f", manager {manager}" if manager else ""))
+        commit_all(directory, f"init: new office, preset {preset}" + (f", manager {manager}" if manager else ""))
     if env.fmt == "json":
         env.emit({"office": str(directory), "preset": preset, "manager": manager})
     else:
@@ -87,24 +87,15 @@ def rollover(env, date):
     env.emit({"closed": closed, "sealed_through": office.floor.sealed(), "rule": rules.DAY_ROLLOVER})
 
 
-def _keys(office):
-    """The office key if this clone has it (signatures made before `migrate` need it), else None."""
-    try:
-        return office.phones.keys
-    except DomainError:
-        return None
-
-
 @click.command()
 @click.option("--history", is_flag=True, help="Also check every git commit: none drops or edits a ledger line.")
 @click.option("--full", is_flag=True, help="Read everything again, not only what is new since the last clean check.")
 @reads
 def check(env, at, history, full):
     """校验账本:Validate every ledger file, chain and checkpoint; exit 3 on any problem."""
-    from rotactl.store.check import run_checks
+    from rotactl.app.checking import check as run_checks
 
-    count, problems, since, why = run_checks(env.office.store, env.office.policy, history, keys=_keys(env.office),
-                                             full=full)
+    count, problems, since, why = run_checks(env.office, history, full)
     if env.fmt == "json":
         env.emit({"ok": not problems, "entries": count, "since": since or None, "problems": problems})
     elif not problems:
@@ -131,80 +122,31 @@ def log(env, at, since, kind):
     `--format csv` gives one column a field, as the ledger's day files have them (docs/ledger-format.md),
     less the chain, the numbers encrypted and the signatures; phones masked; `void` 1 for a voided entry.
     """
-    from rotactl.store.forked import ordered_map
-    from rotactl.ui.render import _chunk_dumps, render_chunk
+    from rotactl.app import log as reader
+    from rotactl.ui.render import CsvText, _chunk_dumps, render_chunk
 
-    store = env.office.store
+    office = env.office
     start = clock.parse_day(since, "--since") if since else at[:10]
-    voided, zh = env.office.floor.voided(), env.zh
+    voided, zh = office.floor.voided(), env.zh
     other = "其他日期: --since YYYY-MM-DD" if zh else "other days: --since YYYY-MM-DD"
     title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
         else (f"{start} 起的记录" if zh else f"entries from {start}")
-
+    days = reader.days_from(office, start)
     if env.fmt == "csv":
-        from rotactl.store import codecs
-
-        days = store.days(after=dates.prev_day(start))
-        env.stream((_log_cells(env, store, day, kind, voided) for day in days), [*codecs.SHOWN, "void"])
+        env.stream((CsvText(reader.csv_of(office, day, kind, voided, env.mask)) for day in days),
+                   [*reader.SHOWN, "void"])
         return
     columns = None if env.fmt == "json" else ["at", "kind", "staff", "detail"]
     dumps = _chunk_dumps() if env.fmt == "json" else None
 
     def one_day(day):
-        """A day's entries in (time, id) order (an entry lives in the file of its day, so the days in
-        order are the whole in order), its scan dropped once read; json and tables written out here."""
+        """A day's entries, json or a table written out here (in a second process for a long pass)."""
         masks: dict[str, str] = {}      # a phone's shown form, once a day (a customer recurs in it)
-        rows = [_log_row(env, line.record, voided, masks) for line in
-                sorted(store.read_day(day), key=lambda x: (x.record["at"], x.id))
-                if not kind or line.record["kind"] == kind]
-        store.forget()
+        rows = [_log_row(env, record, voided, masks) for record in reader.records_of(office, day, kind)]
         rows = rows if env.fmt == "json" else [_shown_row(r, zh) for r in rows]
-        return rows if env.fmt == "csv" else render_chunk(rows, env.fmt, columns, zh, dumps)
+        return render_chunk(rows, env.fmt, columns, zh, dumps)
 
-    days = store.days(after=dates.prev_day(start))
-    env.stream(ordered_map(one_day, days, least=14), columns, title=title)
-
-
-# `log --format csv`: one column a field, as the ledger has them (docs/ledger-format.md), less `after`, the
-# numbers encrypted, the signatures and the chain (the ledger's last columns); phones masked; `void` 1 for
-# a voided entry.
-def _log_cells(env, store, day: str, kind: str | None, voided: set):
-    """A day's entries as CSV text straight from the ledger's verified cells, in (time, id) order."""
-    import csv
-    import io
-    from operator import itemgetter
-
-    from rotactl.ui.render import CsvText
-    from rotactl.store import codecs
-
-    columns, shown = codecs.COLUMNS, len(codecs.SHOWN)
-    phones = [columns.index(c) for c in PHONE_FIELDS]
-    rows, plain = [], True
-    for rel in store.day_files(day):
-        found, simple = store.rows(rel)
-        rows += found
-        plain = plain and simple
-    rows.sort(key=itemgetter(columns.index("at"), columns.index("id")))
-    masks: dict[str, str] = {}
-    out = []
-    for row in rows:
-        if kind and row[2] != kind:
-            continue
-        cells = row[:shown]
-        for i in phones:
-            stored = cells[i]
-            if stored:
-                shown_as = masks.get(stored)
-                if shown_as is None:
-                    shown_as = masks[stored] = env.mask(stored[1:] if stored[0] == "'" else stored)
-                cells[i] = shown_as
-        cells.append("1" if row[0] in voided else "")
-        out.append(cells)
-    if plain:                               # no cell holds a comma or a quote: the cells are the CSV
-        return CsvText((len(out), "".join(",".join(cells) + "\n" for cells in out)))
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(out)
-    return CsvText((len(out), buf.getvalue()))
+    env.stream(reader.each_day(one_day, days), columns, title=title)
 
 
 class _Shown(dict):

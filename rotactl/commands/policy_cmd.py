@@ -35,7 +35,7 @@ def show(env, at):
     history = [{"entry": e.id, "at": e.at[:16], "by": e.actor, "key": e.key, "before": e.before, "value": e.value,
                 "version": e.version, "reason": e.reason or None}
                for e in sorted(office.customers.index().fetch("#policy-set"), key=lambda e: (e.at, e.id)) if e.at <= at]
-    version = policy_mod.version(office.store.policy_path.read_bytes())
+    version = policy_mod.version(office.policy_path.read_bytes())
     if env.fmt == "json":
         env.emit({"version": version, "knobs": knobs, "history": history})
         return
@@ -68,7 +68,7 @@ def _set(act, section, name, value, reason):
     before = getattr(getattr(act.policy, section), name)
     if value == before:
         raise DomainError(f"{key} is already {policy_mod.toml_value(before)}")
-    path = act.office.store.policy_path
+    path = act.office.policy_path
     text = policy_mod.set_value(path.read_text(encoding="utf-8"), section, name, value)
     try:
         policy_mod.parse(text, path.name)

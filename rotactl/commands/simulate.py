@@ -66,7 +66,7 @@ BATCH = 500
 def _release(office, cache: dict) -> None:
     cache.clear()
     office.customers.index().release()
-    office.store.forget()
+    office.forget()
 
 
 def _show(env, view: dict) -> None:

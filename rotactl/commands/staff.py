@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from rotactl.commands._shell import STAFF_ID, nonempty, reads, writes
+from rotactl.app.signatures import public_key
 from rotactl.core import rules
 from rotactl.core.entries import Fine, Penalty, StaffAdd, StaffLeave, StaffSuspend
 from rotactl.core.penalties import half_rotation, suspended_until
@@ -42,15 +43,6 @@ def staff_add(sid, name, role, team, trainee, ssh_key):
         raise UsageError(f"staff id '{sid}' may not contain spaces or any of : | , ; = \\")
     return _add(sid=sid, name=nonempty(name, "--name"), role=role, team=team, trainee=trainee,
                 key=public_key(ssh_key) if ssh_key else "")
-
-
-def public_key(text: str) -> str:
-    from rotactl.store import signing
-
-    try:
-        return signing.parse_public_key(text)
-    except ValueError as exc:
-        raise UsageError(f"--ssh-key: {exc}") from None
 
 
 @writes(roster=True)
