@@ -144,7 +144,7 @@ def test_table_output_aligns_chinese(floor):
     import re
 
     lines = [line for line in text.splitlines() if line.strip()]
-    header, rows = lines[0], [line for line in lines[2:]]
+    header, rows = lines[0], list(lines[2:])
 
     def right_edge(line, nth):  # display column where the nth field ends
         match = list(re.finditer(r"\S+", line))[nth]

@@ -23,7 +23,7 @@ from tests.rules.kit import Floor
 STAFF = ["a", "b", "c"]
 PHONES = [f"+86 1390000000{i}" for i in range(1, 5)]
 OTHERS = [f"+86 1370000000{i}" for i in range(1, 4)]
-NAMES = {p: n for p, n in zip(PHONES + OTHERS, "张三 李梅 王五 赵六 钱七 孙八 周九".split())}
+NAMES = dict(zip(PHONES + OTHERS, "张三 李梅 王五 赵六 钱七 孙八 周九".split()))
 PRESETS = ["default", "developer", "channel", "stage", "table3", "carshowroom", "pinke", "waichang", "b2b"]
 RULES = {"SPL-OWNER", "SPL-STAGE", "SPL-UNAWARE", "SPL-HELP", "SPL-HELPED-OWNER-CLOSED", "SPL-KNOWING",
          "SPL-AGENCY", "SPL-HOUSE", "ATT-REPORT", "ATT-FIRST", "ATT-DESIGNATED", "ATT-FAMILY", "DSP-WINDOW"}

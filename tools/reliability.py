@@ -384,7 +384,7 @@ def section_writers(report: Report, tmp: Path, args, *, git: bool, writers: int,
                 setup_failures.append(f"check-in {day}: {r.first_error()}")
             (gate / f"go.{phase}").write_text("")
             deadline = time.monotonic() + args.timeout
-            while len([p for p in gate.glob(f"done.{phase}.*")]) < writers:
+            while len(list(gate.glob(f"done.{phase}.*"))) < writers:
                 if all(p.poll() is not None for p in procs) or time.monotonic() > deadline:
                     break
                 time.sleep(0.02)
@@ -462,11 +462,11 @@ def section_writers(report: Report, tmp: Path, args, *, git: bool, writers: int,
     report.zero(sec, "turns given twice (same `after`)", after_dup)
     visits = sorted((e for e in entries if e["kind"] in ("visit", "call")), key=lambda e: (e["at"], e["id"]))
     consecutive, spreads, skipped = 0, [], 0
-    totals: collections.Counter = collections.Counter({s: 0 for s in staff})
+    totals: collections.Counter = collections.Counter(dict.fromkeys(staff, 0))
     for day, _n in phases:
         todays = [e for e in visits if e["at"].startswith(day)]
         consecutive += sum(1 for a, b in zip(todays, todays[1:]) if a.get("receiver") == b.get("receiver"))
-        counts = collections.Counter({s: 0 for s in staff})
+        counts = collections.Counter(dict.fromkeys(staff, 0))
         for e in todays:
             if e.get("counted") in ("1", True):
                 counts[e["receiver"]] += 1
@@ -1147,7 +1147,7 @@ def section_tamper(report: Report, tmp: Path, args) -> None:
             if rows:
                 report.percent(sec, f"{kind} · {t.name}", len(hit), len(rows), note=note)
             if quiet:
-                inert_rows.append(f"{kind} · {t.name}: {len(quiet)} (lines {sorted(set(_line_of(r) for r in quiet))})")
+                inert_rows.append(f"{kind} · {t.name}: {len(quiet)} (lines {sorted({_line_of(r) for r in quiet})})")
     if inert_rows:
         report.info(sec, "not reported, inert (same entries, no problem)", sum(int(x.split(": ")[1].split()[0])
                                                                               for x in inert_rows),

@@ -27,7 +27,8 @@ def create_office(root: Path, preset: str, office_name: str | None, timezone: st
     for key, value in (("name", office_name), ("timezone", timezone)):
         if value:
             quoted = json.dumps(value, ensure_ascii=False)
-            text = re.sub(rf'(?m)^{key} = ".*"$', lambda _m: f"{key} = {quoted}", text, count=1)
+            line = f"{key} = {quoted}"
+            text = re.sub(rf'(?m)^{key} = ".*"$', lambda _m, line=line: line, text, count=1)
     policy_mod.parse(text)
     group = None
     if match_key:

@@ -61,8 +61,9 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
     old_keys = old.phones.keys_or_none() if fmt == 2 else None
     _count, problems = check(old.store, old.policy, legacy=fmt, keys=old_keys)
     if problems:
-        raise DomainError(f"{old_root} does not pass `rotactl check` ({problems[0]}{' …' if len(problems) > 1 else ''});"
-                          " mend it first: nothing was migrated")
+        more = " …" if len(problems) > 1 else ""
+        raise DomainError(f"{old_root} does not pass `rotactl check` ({problems[0]}{more}); mend it first: "
+                          "nothing was migrated")
     work = new_root.with_name(f".{new_root.name}.migrating")
     shutil.rmtree(work, ignore_errors=True)
     policy_text = old.store.policy_path.read_text(encoding="utf-8")

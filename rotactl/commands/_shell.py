@@ -222,7 +222,8 @@ def writes(fn=None, *, roster: bool = False):
             act.authorise(roster)
             entries, view = fn(act, **options)
             if entries:
-                office.writer.write(office.writer.ordered(entries, at), command=click.get_current_context().command_path,
+                writer = office.writer
+                writer.write(writer.ordered(entries, at), command=click.get_current_context().command_path,
                              actor=env.actor, sign=act.signed, also=act.also)
         env.emit(view)
     return command

@@ -137,7 +137,8 @@ def claim(act, phone, by, note):
         act.staff(by)
     entry = act.new(Claim, phone=key, note=note, **party)
     group, _att = _owner_after(act, entry)
-    found = disputes.find([disputes.analyse(group, act.office.customers.rulings(act.at))], disputes.dispute_id("claim", entry.id))
+    analysis = disputes.analyse(group, act.office.customers.rulings(act.at))
+    found = disputes.find([analysis], disputes.dispute_id("claim", entry.id))
     return [entry], dispute_view(act.env, found)
 
 

@@ -133,6 +133,6 @@ def next_(env, at, queue):
             duty = (f" · 营业时间 {hours} 之外:值班规则 ROT-DUTY,不计轮次" if env.zh
                     else f" · outside opening hours {hours}: duty rule ROT-DUTY, not counted")
         free = (" · 自由接待日 ROT-FREE" if env.zh else " · free day ROT-FREE") if day.free else ""
-        env.emit(view["order"], ["staff", "status", "owed"],
-                 title=(f"{'来访' if queue == 'visit' else '来电'} · 第 {view['round']} 轮 · 下一位: "
-                        if env.zh else f"{queue} · round {view['round']} · next: ") + f"{view['next'] or '-'}{duty}{free}")
+        head = (f"{'来访' if queue == 'visit' else '来电'} · 第 {view['round']} 轮 · 下一位: " if env.zh
+                else f"{queue} · round {view['round']} · next: ")
+        env.emit(view["order"], ["staff", "status", "owed"], title=f"{head}{view['next'] or '-'}{duty}{free}")

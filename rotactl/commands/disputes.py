@@ -74,5 +74,6 @@ def _rule(act, dispute_ref, award, house, reason):
     entry = act.new(Ruling, dispute=dispute_ref, phone=found["customer"], award=award, house=house, reason=reason,
                     rule=rules.DSP_FINAL)
     fines = [act.new_from(f) for f in disputes.ruling_fines(found, entry, act.policy, act.roster)]
-    return [entry] + fines, {"fines": {f.staff: f.fine for f in fines},"entry": entry.id, "dispute": dispute_ref, "award": award, "final": True,
-                     "rule": rules.DSP_FINAL, "proposal": found["proposal"], "proposal_rule": found["rule"]}
+    return [entry, *fines], {"fines": {f.staff: f.fine for f in fines}, "entry": entry.id, "dispute": dispute_ref,
+                             "award": award, "final": True, "rule": rules.DSP_FINAL, "proposal": found["proposal"],
+                             "proposal_rule": found["rule"]}

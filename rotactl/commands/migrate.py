@@ -16,7 +16,8 @@ from rotactl.commands._shell import pass_env
 @click.option("--no-git", is_flag=True, help="Do not make NEW a git repository.")
 @pass_env
 def migrate(env, old, new, match_key, no_git):
-    """迁移账本格式:Convert an office of ledger format 1 or 2 into a new directory of format 3 and prove the replay identical."""
+    """迁移账本格式:Convert an office of ledger format 1 or 2 into a new directory of format 3 and prove the
+    replay identical."""
     from rotactl.app.migration import migrate as run
 
     env.emit(run(old, new, match_key, not no_git))

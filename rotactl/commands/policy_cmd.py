@@ -41,10 +41,12 @@ def show(env, at):
         return
     env.emit([{**k, "value": policy_mod.toml_value(k["value"]), "default": policy_mod.toml_value(k["default"]),
                "changed": "*" if k["changed"] else ""} for k in knobs],
-             ["key", "value", "default", "changed", "rule"], title=f"rotactl.toml · {'版本' if env.zh else 'version'} {version}")
+             ["key", "value", "default", "changed", "rule"],
+             title=f"rotactl.toml · {'版本' if env.zh else 'version'} {version}")
     if history and env.fmt == "table":
         click.echo()
-        env.emit(history, ["at", "by", "key", "before", "value", "version", "reason"], title="设置变更" if env.zh else "policy set")
+        env.emit(history, ["at", "by", "key", "before", "value", "version", "reason"],
+                 title="设置变更" if env.zh else "policy set")
 
 
 @policy.command("set")

@@ -27,7 +27,8 @@ def simulate(env, at, policy_file, since, until):
     The facts stay as recorded (arrivals and calls with their wishes, check-ins, away/back, done,
     deals, rulings…); every decision (receivers, counts, skips and make-ups, claims, pass fines, day-end
     rules, the fines a knowing closer's deal and a ruling raise, deal splits) is taken again, once under
-    the office's own policy and once under FILE, and the two are compared entry by entry. `changes` lists each field that differs; `fairness` the per-person
+    the office's own policy and once under FILE, and the two are compared entry by entry. `changes`
+    lists each field that differs; `fairness` the per-person
     figures of `report fairness` under each; `unreproduced` counts the decisions that the office's
     own policy does not give as the ledger recorded them (a policy changed during the period, a void,
     entries not written by these rules). The same policy as the office's gives no changes.

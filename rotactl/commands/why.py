@@ -122,7 +122,8 @@ def _show_decision(env, view: dict) -> None:
     click.echo()
     env.emit(view["candidates"], CANDIDATES, title="逐个看过的人" if zh else "candidates, in the order looked at")
     click.echo()
-    env.emit(_policy_rows(view["policy"]), ["key", "value"], title="起作用的制度设置" if zh else "policy keys that decided it")
+    env.emit(_policy_rows(view["policy"]), ["key", "value"],
+             title="起作用的制度设置" if zh else "policy keys that decided it")
 
 
 def _show_chain(env, view: dict) -> None:

@@ -24,7 +24,7 @@ ATT-INHOUSE  a customer who came to the showroom before any valid report is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from rotactl.core import dates
 from rotactl.core.entries import Deal, Entry, Reception, ReportIn, links_in

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
+from collections.abc import Iterable
 
 from rotactl.core.entries import Deal
 from rotactl.core.errors import DomainError, LedgerError, UsageError

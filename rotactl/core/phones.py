@@ -57,5 +57,6 @@ def masks_of(stored: str) -> tuple[str, ...]:
 
 
 def is_identity(stored: str) -> bool:
-    """A phone stored as an identity (formats 2 and 3; not a report-in's mask key, which has no number behind it to reveal)."""
+    """A phone stored as an identity (formats 2 and 3), not a report-in's mask key, which has no number
+    behind it to reveal."""
     return "~" in stored

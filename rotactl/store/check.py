@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.state import Carry
@@ -52,7 +52,7 @@ class Ledger:
 
     @classmethod
     def load(cls, store: Store, policy, legacy: int = 0, keys=None, since: str = "",
-             prior: dict | None = None, scan: bool = True) -> "Ledger":
+             prior: dict | None = None, scan: bool = True) -> Ledger:
         ledger = cls(store, policy, legacy=legacy, keys=keys, since=since, prior=prior or {})
         for rel in store.all_files(since[:7]):
             if since and f"{rel[7:14]}-{rel[15:17]}" <= since:
@@ -213,7 +213,7 @@ def check_seals(ledger: Ledger) -> Iterator[str]:
             yield from _legacy_seal(ledger, date, *current[0])
             continue
         late: dict[str, Line] = {}
-        for rel, checkpoint in current:
+        for _rel, checkpoint in current:
             problems, lines = _late(ledger, date, checkpoint)
             yield from problems
             late.update((f"{x.path}:{x.line}", x) for x in lines)
@@ -263,7 +263,10 @@ def check_carried_state(ledger: Ledger) -> Iterator[str]:
             current = _checkpoints(ledger, date) if date in sealed else []
         except LedgerError:
             return                                        # check_seals reports it
-        voided = set(current[0][1].get("voided", [])) if current else (ledger.void_refs if date > last_sealed else set())
+        if current:
+            voided = set(current[0][1].get("voided", []))
+        else:
+            voided = ledger.void_refs if date > last_sealed else set()
         entries = [records.decode(x.record, f"{x.path}:{x.line}") for x in by_day.get(date, [])
                    if x.id not in voided]
         carry = ledger.carry = end_day(replay_day(carry, date, ledger.policy, entries))

@@ -3,7 +3,7 @@ every commit against its parents."""
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 CHECKPOINTS = "checkpoints"
 

@@ -165,7 +165,7 @@ class Index:
             self._set_meta("sealed", "")        # every day, once
         watermark = self._meta("sealed")
         sealed = store.latest_checkpoint() or ""
-        known = dict(((p, (s, n)) for p, s, n in self.db.execute("select path, size, lines from files")))
+        known = {p: (s, n) for p, s, n in self.db.execute("select path, size, lines from files")}
         rows, masked, ciphers, files, problems = [], [], [], [], []
         for day in store.days(after=watermark):
             if day[:7] in self.months and not (complete or whole):
