@@ -1,12 +1,14 @@
 """Presets (SPEC §7): every preset is generated from the schema, parses, starts an office, and every knob it
 changes says which seed passage it follows."""
+import dataclasses
 import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 
-from rotactl.core.policy import PRESET_NAMES, SCHEMA, parse, render_preset
+from rotactl.core.policy import PRESET_NAMES, SCHEMA, parse
+from rotactl.core.policy_text import render_preset, types_source
 from rotactl.store.policy_file import PRESETS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,3 +85,17 @@ def test_docs_presets_md_is_what_the_generator_writes_and_names_every_preset():
     assert text == module.presets_markdown()
     assert all(f"## `{name}`" in text for name in PRESET_NAMES)
     assert all(module.NOT_HONOURED[name] for name in PRESET_NAMES)
+
+
+def test_the_typed_policy_is_generated_from_the_schema():
+    """rotactl/core/policy_types.py is what the schema gives (`make presets docs`), and parse() returns it."""
+    from rotactl.core import policy_types
+
+    path = Path(policy_types.__file__)
+    assert path.read_text(encoding="utf-8") == types_source()
+    pol = parse("")
+    assert isinstance(pol, policy_types.Policy) and isinstance(pol.calls, policy_types.CallsPolicy)
+    with pytest.raises(AttributeError):
+        getattr(pol.calls, "modes")                          # a misspelt knob is an error, not None  # noqa: B009
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pol.calls.mode = "duty"                              # type: ignore[misc]

@@ -1,4 +1,4 @@
-"""Write the eight preset policies (rotactl/presets/*.toml) and docs/policy.md from the schema.
+"""Write the preset policies (rotactl/presets/*.toml), docs/policy.md and rotactl/core/policy_types.py from the schema.
 
 Each preset lists every key with its documentation; the keys a preset changes
 say why, citing the seed system it follows. Run `make presets docs` after
@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rotactl.core.policy import render_preset, schema_markdown  # noqa: E402
+from rotactl.core.policy_text import render_preset, schema_markdown, types_source  # noqa: E402
 from rotactl.store.policy_file import PRESETS_DIR  # noqa: E402
 
 PRESETS = {
@@ -317,6 +317,7 @@ def main() -> None:
     for name, (title, source, overrides) in PRESETS.items():
         (PRESETS_DIR / f"{name}.toml").write_text(render_preset(title, source, overrides), encoding="utf-8")
     (ROOT / "docs" / "policy.md").write_text(schema_markdown() + "\n", encoding="utf-8")
+    (ROOT / "rotactl" / "core" / "policy_types.py").write_text(types_source(), encoding="utf-8")
     (ROOT / "docs" / "presets.md").write_text(presets_markdown(), encoding="utf-8")
 
 

@@ -7,6 +7,7 @@ import click
 
 from rotactl.commands._shell import reads
 from rotactl.core import attribution, explain, rules
+from rotactl.core.policy import policy_keys
 from rotactl.core.replay import replay_day
 from rotactl.app.rollover import DAY_END_ACTOR, before_day_end
 from rotactl.core.errors import DomainError
@@ -88,7 +89,7 @@ def chain(env, at: str, phone: str) -> dict:
     ch = attribution.channel(group.records, office.policy, at)
     for step in steps:
         step["customer"] = env.mask(step["customer"]) if step["customer"] else None
-    keys = rules.policy_keys(sorted({s["rule"] for s in steps}))
+    keys = policy_keys(sorted({s["rule"] for s in steps}))
     return {"customer": env.mask(key), "group": [env.mask(m) for m in group.members], "owner": att.owner,
             "protected_until": att.protected_until, "permanent": att.until == attribution.PERMANENT,
             "signed": att.signed, "channel": ch.agency, "chain": steps,

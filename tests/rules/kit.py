@@ -6,6 +6,7 @@ floor: check people in, register leads, deal, and look at the decision's rule.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from rotactl.core import attribution, dates, desk, disputes
@@ -27,7 +28,8 @@ def policy(preset: str = "default", **knobs):
     pol = parse((PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8"))
     for key, value in knobs.items():
         section, name = key.split("__")
-        setattr(getattr(pol, section), name, value)
+        value = tuple(value) if isinstance(value, list) else value
+        pol = dataclasses.replace(pol, **{section: dataclasses.replace(getattr(pol, section), **{name: value})})
     return pol
 
 
