@@ -5,14 +5,14 @@ from __future__ import annotations
 
 def check(office, history: bool = False, full: bool = False):
     """(entries, problems, the day the check started after or "", why it was a full one)."""
-    from rotactl.store.check import run_checks
+    from rotactl.store.check_run import run_checks
 
     return run_checks(office.store, office.policy, history, keys=office.phones.keys_or_none(), full=full)
 
 
 def late_days(office, first: str) -> list[str]:
     """The sealed days from `first` on that hold lines a git merge added after they were sealed."""
-    from rotactl.store.check import late_days as find
+    from rotactl.store.checks import late_days as find
 
     return find(office.store, office.policy, first)
 

@@ -46,7 +46,7 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
     from rotactl.app.create import create_office
     from rotactl.core.replay import end_day
     from rotactl.core.state import Carry
-    from rotactl.store.check import run as check
+    from rotactl.store.check_run import run as check
 
     old = Office(old_root, legacy=True)
     fmt = old.meta.get("format", 1)
