@@ -16,8 +16,10 @@ from rotactl import __version__
 from rotactl.commands._shell import Env
 from rotactl.core.errors import LedgerError, RotactlError
 from rotactl.ui.argv import global_options_first
-from rotactl.ui.messages import os_problem as _os_problem, speaks_chinese as _speaks_chinese
-from rotactl.ui.messages import translate, without_phones as _without_phones
+from rotactl.ui.messages import os_problem as _os_problem
+from rotactl.ui.messages import speaks_chinese as _speaks_chinese
+from rotactl.ui.messages import translate
+from rotactl.ui.messages import without_phones as _without_phones
 from rotactl.ui.params import check_params
 
 CLOSED_PIPE = 141   # 128 + SIGPIPE: what a shell reports for any tool whose reader went away

@@ -7,7 +7,6 @@ from click.testing import CliRunner
 
 from rotactl.cli import cli
 
-
 # Tests read refusals and tables in English unless they ask for Chinese (`--lang zh`, tests/test_languages.py);
 # an office's own language ([office] language = "zh" in every preset) is what users see.
 os.environ["ROTACTL_LANG"] = "en"

@@ -13,7 +13,6 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
-
 from conftest import Office, open_floor
 
 PHONE = re.compile(r"\d{11}")

@@ -11,12 +11,14 @@ exactly what the core finds.
 """
 import itertools
 
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
-from rotactl.core.state import Carry
-from rotactl.app.office import Office
 from rotactl.app.create import create_office
-from rotactl.store import codecs, records as codec
+from rotactl.app.office import Office
+from rotactl.core.state import Carry
+from rotactl.store import codecs
+from rotactl.store import records as codec
 from rotactl.store.files import partition
 from tests.rules.kit import Floor
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rotactl.core.policy import READS
+from rotactl.core.policy import READS, SCHEMA
 from rotactl.core.rules import RULES
-from rotactl.core.policy import SCHEMA
 from tests.conftest import Office, edit_policy, open_floor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,9 +291,9 @@ def _build_days(bench, root, n):
     import random
 
     from rotactl.app.create import create_office as init_office
+    from rotactl.core.policy import default_policy
     from rotactl.core.replay import end_day, replay_day
     from rotactl.core.state import Carry
-    from rotactl.core.policy import default_policy
     from rotactl.store import records as codec
     from rotactl.store.files import Store
 

@@ -22,15 +22,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rotactl.store import keyring as keys_mod  # noqa: E402
-from rotactl.app.create import create_office as init_office  # noqa: E402
-from rotactl.core.replay import end_day, replay_day  # noqa: E402
-from rotactl.core.state import Carry  # noqa: E402
-from rotactl.core.policy import default_policy  # noqa: E402
-from rotactl.store import codecs, records as codec  # noqa: E402
-from rotactl.store import months  # noqa: E402
-from rotactl.store.files import Store, partition  # noqa: E402
-from rotactl.store.index import month_keys  # noqa: E402
+from rotactl.app.create import create_office as init_office
+from rotactl.core.policy import default_policy
+from rotactl.core.replay import end_day, replay_day
+from rotactl.core.state import Carry
+from rotactl.store import (
+    codecs,
+    months,
+)
+from rotactl.store import keyring as keys_mod
+from rotactl.store import records as codec
+from rotactl.store.files import Store, partition
+from rotactl.store.index import month_keys
 
 DATA = ROOT / "bench-data"
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))

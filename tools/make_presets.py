@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rotactl.core.policy_text import render_preset, schema_markdown, types_source  # noqa: E402
-from rotactl.store.policy_file import PRESETS_DIR  # noqa: E402
+from rotactl.core.policy_text import render_preset, schema_markdown, types_source
+from rotactl.store.policy_file import PRESETS_DIR
 
 PRESETS = {
     "default": ("default — a sensible blend", "SPEC §7: the rules most seed systems share.", {}),

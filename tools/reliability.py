@@ -499,9 +499,9 @@ def turn_oracle(office: Path, days: list[str]) -> tuple[list[str], int, int]:
     """Replay each day with rotactl's core and ask, before each reception, who a fresh `next` (and a
     fresh register decision) would pick; compare with the recorded receiver and skips. Also: each
     reception's `after` must name the reception before it (in (time, id) order), and no two share one."""
+    from rotactl.app.office import Office
     from rotactl.core.replay import apply, start_day
     from rotactl.core.rotation import Context, Lead, NobodyAvailable, decide, next_view
-    from rotactl.app.office import Office
 
     o = Office(office)
     mismatches, after_bad, after_dup = [], 0, 0
@@ -968,8 +968,8 @@ def _mutate(root: Path, t: Target, kind: str, arg) -> list[tuple[Path, bytes | N
                 saved.append((cp, None))
             cp.write_bytes(new)
         else:                                   # a forger with the tool: drop the last line, seal again
-            from rotactl.core.replay import end_day, replay_day
             from rotactl.app.office import Office
+            from rotactl.core.replay import end_day, replay_day
 
             path.write_bytes(b"".join(x + b"\n" for x in lines[:-1]))
             cp.unlink()

@@ -3,6 +3,7 @@ disputes across customer groups (DSP-DETECT), one group at a time."""
 from __future__ import annotations
 
 from rotactl.core import attribution, dates, disputes
+from rotactl.core.dates import day_of
 from rotactl.core.entries import Entry, links_in
 from rotactl.core.phones import masks_of
 from rotactl.core.state import Carry
@@ -131,7 +132,7 @@ class Customers:
             if phone:
                 seeds.add(phone)
             else:
-                until = dates.add_days(when[:10], self.policy.channel.report_valid_days + 1)
+                until = dates.add_days(day_of(when), self.policy.channel.report_valid_days + 1)
                 seeds.update(index.phones_masked_as(mask, name, when, until))
         return seeds
 

@@ -7,6 +7,7 @@ removed, and replays with the pure core.
 from __future__ import annotations
 
 from rotactl.app import clock
+from rotactl.core.dates import day_of
 from rotactl.core.entries import Entry
 from rotactl.core.errors import DomainError
 from rotactl.core.replay import end_day, replay_day
@@ -31,8 +32,8 @@ class Floor:
     def guard_open(self, at: str) -> None:
         """Back-dating into a day that rollover has closed is refused."""
         sealed = self.sealed()
-        if sealed and at[:10] <= sealed:
-            raise DomainError(f"{at[:10]} is closed (rollover sealed it through {sealed}); "
+        if sealed and day_of(at) <= sealed:
+            raise DomainError(f"{day_of(at)} is closed (rollover sealed it through {sealed}); "
                               "record a correction as a new entry today instead")
 
     # -- days --------------------------------------------------------------------------------------
@@ -74,7 +75,7 @@ class Floor:
 
     def day(self, at: str) -> Day:
         """The floor at `at`: today's entries up to that moment replayed on the carried state."""
-        date = at[:10]
+        date = day_of(at)
         return replay_day(self.carry_before(date), date, self.policy, [e for e in self.entries(date) if e.at <= at])
 
     def full_day(self, date: str, entries: list[Entry] | None = None) -> Day:

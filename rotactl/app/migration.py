@@ -33,11 +33,12 @@ import subprocess
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rotactl.store import keyring as keys_mod
+from rotactl.app.office import Office
+from rotactl.core.dates import month_of
 from rotactl.core.errors import DomainError
 from rotactl.core.phones import PHONE_FIELDS
-from rotactl.app.office import Office
 from rotactl.store import codecs
+from rotactl.store import keyring as keys_mod
 from rotactl.store.files import DAY_END_WRITER, partition
 
 
@@ -178,16 +179,16 @@ def _mapping(keys):
 
 def _same_floor_and_reports(old: Office, new: Office, at: str, phone_map: dict) -> None:
     """The next-up of each queue after the last entry, and `report month` of every month, the same."""
-    from rotactl.core.rotation import next_view
     from rotactl.app.reports import gather
+    from rotactl.core.rotation import next_view
 
     for queue in ("visit", "call"):
         before, after = next_view(old.floor.day(at), queue, at), next_view(new.floor.day(at), queue, at)
         if before != after:
             raise DomainError(f"the migrated office has another next-up for {queue}s ({before['next']} before, "
                               f"{after['next']} after)")
-    for month in sorted({d[:7] for d in old.store.days()}):
-        last = max(d for d in old.store.days() if d[:7] == month)
+    for month in sorted({month_of(d) for d in old.store.days()}):
+        last = max(d for d in old.store.days() if month_of(d) == month)
         before = _mapped(gather(old, "month", last, at), phone_map)
         if before != _mapped(gather(new, "month", last, at), {}):
             raise DomainError(f"report month of {month} differs in the migrated office")

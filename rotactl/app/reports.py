@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rotactl.core import dates, reports
+from rotactl.core.dates import day_of
 from rotactl.core.entries import Deal
 
 
@@ -23,7 +24,7 @@ def gather(office, period: str, date: str, at: str) -> list[dict]:
         roster = office.floor.carry_before(days[0]).roster
     credits: dict[str, dict] = {}
     if deals:
-        for analysis in office.customers.analyses(at, office.floor.carry_before(at[:10]), {d.phone for d in deals}):
+        for analysis in office.customers.analyses(at, office.floor.carry_before(day_of(at)), {d.phone for d in deals}):
             credits.update(analysis.credits)
     return reports.report_rows(roster, stats, reports.credited_deals(deals, credits, office.policy.commission))
 

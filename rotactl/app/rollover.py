@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from rotactl.core import dates
+from rotactl.core.dates import month_of
 from rotactl.core.entries import Entry
 from rotactl.core.penalties import day_end
 from rotactl.core.replay import end_day, replay_day
@@ -68,7 +69,7 @@ def seal(office, carry: Carry, date: str, voided: set[str], generation: int, pat
     if months.month_of_last_day(date):     # the month is closed: its index, for fresh clones
         from rotactl.store.index import month_keys
 
-        paths.append(months.write(store, date[:7], month_keys))
+        paths.append(months.write(store, month_of(date), month_keys))
         office.customers.forget_index()
     return carry
 

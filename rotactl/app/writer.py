@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from rotactl.core.dates import day_of, minute_of
 from rotactl.core.entries import Entry
 from rotactl.core.errors import DomainError
 from rotactl.core.replay import RECEPTION_KINDS, backdated
@@ -24,12 +25,12 @@ class Writer:
         any on a later open day) is refused — the decisions taken since were taken in a state it
         would change."""
         floor = self.office.floor
-        later_days = [e for day in self.store.days(after=at[:10]) for e in floor.entries(day)]
-        later = backdated(floor.entries(at[:10]) + later_days, entries)
+        later_days = [e for day in self.store.days(after=day_of(at)) for e in floor.entries(day)]
+        later = backdated(floor.entries(day_of(at)) + later_days, entries)
         if later is not None:
-            raise DomainError(f"{at[:16]} is before {later.kind} {later.id} at {later.at[:16]}, a turn decided "
-                              f"since: a back-dated {entries[0].kind} would change it; record it at "
-                              f"{later.at[:16]} or later")
+            raise DomainError(f"{minute_of(at)} is before {later.kind} {later.id} at {minute_of(later.at)}, a turn "
+                              f"decided since: a back-dated {entries[0].kind} would change it; record it at "
+                              f"{minute_of(later.at)} or later")
         return entries
 
     def write(self, entries: list[Entry], command: str = "", actor: str = "", sign: bool = False,
@@ -43,7 +44,7 @@ class Writer:
             record = records.encode(entry) | {"kind": entry.kind}
             if entry.kind in RECEPTION_KINDS:
                 if last is None:
-                    last = max(((x.at, x.id) for x in self.store.read_day(entry.at[:10])
+                    last = max(((x.at, x.id) for x in self.store.read_day(day_of(entry.at))
                                 if x.kind in RECEPTION_KINDS), default=("", ""))[1]
                 record["after"] = last or "-"
                 last = entry.id

@@ -17,9 +17,10 @@ from pathlib import Path
 import click
 
 from rotactl.app import clock
-from rotactl.ui import phone_input as phones
-from rotactl.core.phones import is_identity, mask
+from rotactl.core.dates import minute_of
 from rotactl.core.errors import DomainError, UsageError
+from rotactl.core.phones import is_identity, mask
+from rotactl.ui import phone_input as phones
 from rotactl.ui.render import emit
 
 STAFF_ID = re.compile(r"[^\s:|,;=\\]+")
@@ -168,7 +169,7 @@ class Act:
         """A person on the roster who has not left (and is in the rotation, if asked)."""
         member = self.roster.get(sid)
         if member is None and not self.roster:
-            raise DomainError(f"unknown staff '{sid}': nobody is on the roster at {self.at[:16]} (is --at before "
+            raise DomainError(f"unknown staff '{sid}': nobody is on the roster at {minute_of(self.at)} (is --at before "
                               "the office's first `staff add`?)")
         if member is None or not member.active:
             raise DomainError(f"unknown staff '{sid}'" if member is None else f"{sid} has left")
@@ -198,7 +199,7 @@ class Act:
         if member is not None:
             raise DomainError(f"'{self.actor}' has left and may no longer record entries (--as)")
         if not self.roster:
-            raise DomainError(f"nobody is on the roster at {self.at[:16]}: add staff first (or check --at; "
+            raise DomainError(f"nobody is on the roster at {minute_of(self.at)}: add staff first (or check --at; "
                               "the office has no staff before its first `staff add`)")
         raise DomainError(f"'{self.actor}' is not on the roster nor a desk account "
                           f"({', '.join(self.policy.office.desk_accounts) or 'none'}); say who you are with --as")

@@ -29,6 +29,7 @@ import click
 
 from rotactl.app import clock
 from rotactl.commands._shell import Env, pass_env
+from rotactl.core.dates import day_of
 from rotactl.core.errors import DomainError, LedgerError, RotactlError
 from rotactl.ui.messages import translate, without_phones
 
@@ -51,14 +52,14 @@ class BoardClock:
 
 def read_state(env: Env, board_clock: BoardClock) -> dict:
     """The board's state now: the office opened afresh, read under the shared lock."""
-    from rotactl.core.board import board_state
     from rotactl.app.office import Office
+    from rotactl.core.board import board_state
 
     office = Office(env.directory)
     with office.lock(exclusive=False):
         at = board_clock.now(office)
         day = office.floor.day(at)
-        entries = [e for e in office.floor.entries(at[:10]) if e.at <= at]
+        entries = [e for e in office.floor.entries(day_of(at)) if e.at <= at]
     state = board_state(day, entries, at, office.policy.office.name)
     state["lang"] = env.lang or office.policy.office.language
     return state

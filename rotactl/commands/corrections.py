@@ -4,10 +4,11 @@ from __future__ import annotations
 import click
 
 from rotactl.app import clock
+from rotactl.app.rollover import reseal
 from rotactl.commands._shell import Act, nonempty, pass_env, writes
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import AcceptLate, Void
 from rotactl.core.errors import DomainError
-from rotactl.app.rollover import reseal
 
 
 @click.command()
@@ -27,7 +28,7 @@ def void(act, ref, reason):
     if target.id in office.floor.voided():
         raise DomainError(f"{ref} is already void")
     entry = act.new(Void, ref=target.id, reason=reason)
-    return [entry], {"entry": entry.id, "void": target.id, "kind": target.kind, "at": target.at[:16],
+    return [entry], {"entry": entry.id, "void": target.id, "kind": target.kind, "at": minute_of(target.at),
                      "reason": reason}
 
 

@@ -6,6 +6,7 @@ import click
 from rotactl.app import clock
 from rotactl.commands._shell import RELATIONS, nonempty, pass_env, reads, writes
 from rotactl.core import attribution, deals, disputes, rules
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import Claim, Deal, FollowUp, Link, Reassign, ReportIn
 from rotactl.core.errors import DomainError
 
@@ -20,10 +21,11 @@ def who(env, at, phone):
     group = office.customers.group(key, at, office.floor.day(at).carry)
     att = attribution.attribute(group.records, office.policy, at, group.departed)
     ch = attribution.channel(group.records, office.policy, at)
-    claims = [{**c, "since": c["since"][:16]} for c in att.claims]
-    claims += [{"party": c.agency, "basis": "report-in", "since": c.report.at[:16], "evidence": c.evidence}
+    claims = [{**c, "since": minute_of(c["since"])} for c in att.claims]
+    claims += [{"party": c.agency, "basis": "report-in", "since": minute_of(c.report.at), "evidence": c.evidence}
                for c in ch.claims.values()]
-    claims += [{"party": r.party, "basis": "claim", "since": r.at[:16]} for r in group.records if r.kind == "claim"]
+    claims += [{"party": r.party, "basis": "claim", "since": minute_of(r.at)}
+               for r in group.records if r.kind == "claim"]
     env.emit({"customer": env.mask(key), "owner": att.owner, "protected_until": att.protected_until,
               "permanent": att.until == attribution.PERMANENT, "signed": att.signed, "channel": ch.agency,
               "channel_until": ch.until if ch.agency else None,
@@ -114,7 +116,7 @@ def _report_in(act, agency, agent, name, full, mask, expect):
     claims_from, valid_until = attribution.report_window(entry, act.policy)
     return [entry], {"entry": entry.id, "agency": agency, "agent": agent, "name": name,
                      "customer": env.mask(full) if full else env.mask(mask),
-                     "expect": expect[:16], "claims_from": claims_from[:16], "valid_until": valid_until,
+                     "expect": minute_of(expect), "claims_from": minute_of(claims_from), "valid_until": valid_until,
                      "rule": rules.ATT_REPORT}
 
 

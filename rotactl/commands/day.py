@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
 from rotactl.app import clock
-from rotactl.core import policy as policy_mod
-from rotactl.commands._shell import STAFF_ID, Act, nonempty, pass_env, reads
-from rotactl.core import dates, rules
-from rotactl.core.errors import DomainError, UsageError
 from rotactl.app.create import create_office
 from rotactl.app.rollover import rollover as close_days
+from rotactl.commands._shell import STAFF_ID, Act, nonempty, pass_env, reads
+from rotactl.core import dates, rules
+from rotactl.core import policy as policy_mod
+from rotactl.core.dates import day_of, minute_of
+from rotactl.core.errors import DomainError, UsageError
 
 PHONE_FIELDS = ("phone", "family_of", "referred_by", "other", "mask")
 _MONEY = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -42,9 +43,9 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
         raise UsageError(f"staff id '{manager}' may not contain spaces or any of : | , ; = \\")
     create_office(directory, preset, office_name, timezone, not no_git, match_key)
     if manager:
+        from rotactl.app.office import Office
         from rotactl.app.signatures import public_key
         from rotactl.core.entries import StaffAdd
-        from rotactl.app.office import Office
 
         office = Office(directory)
         env.actor = manager
@@ -73,9 +74,9 @@ def rollover(env, date):
     with office.lock(exclusive=True):
         at = env.at
         Act(env, at, office.floor.day(at)).authorise()
-        through = clock.parse_day(date) if date else dates.prev_day(at[:10])
-        if through >= at[:10]:
-            raise DomainError(f"{through} is not over yet (it is {at[:16]})")
+        through = clock.parse_day(date) if date else dates.prev_day(day_of(at))
+        if through >= day_of(at):
+            raise DomainError(f"{through} is not over yet (it is {minute_of(at)})")
         office.writer.ready_to_commit()
         closed, paths = close_days(office, through)
         if paths:
@@ -126,7 +127,7 @@ def log(env, at, since, kind):
     from rotactl.ui.render import CsvText, _chunk_dumps, render_chunk
 
     office = env.office
-    start = clock.parse_day(since, "--since") if since else at[:10]
+    start = clock.parse_day(since, "--since") if since else day_of(at)
     voided, zh = office.floor.voided(), env.zh
     other = "其他日期: --since YYYY-MM-DD" if zh else "other days: --since YYYY-MM-DD"
     title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \

@@ -7,10 +7,11 @@ import click
 
 from rotactl.commands._shell import QUEUE_OPTION, nonempty, reads, writes
 from rotactl.core import rules
+from rotactl.core.dates import day_of
 from rotactl.core.desk import pass_turn
 from rotactl.core.entries import Duty, FreeDay, Presence, skips_view
-from rotactl.core.rotation import after_hours, next_view
 from rotactl.core.errors import DomainError, UsageError
+from rotactl.core.rotation import after_hours, next_view
 
 
 @click.command("check-in")
@@ -97,10 +98,10 @@ def free_day(act, date, reason):
     from rotactl.app import clock
 
     act.manager()
-    day = clock.parse_day(date, "--date") if date else act.at[:10]
-    if day < act.at[:10]:
+    day = clock.parse_day(date, "--date") if date else day_of(act.at)
+    if day < day_of(act.at):
         raise DomainError(f"{day} is over; a free day is declared on it or before it")
-    if day == act.at[:10] and act.day.free or day in act.day.carry.free_days:
+    if day == day_of(act.at) and act.day.free or day in act.day.carry.free_days:
         raise DomainError(f"{day} is already a free day")
     entry = act.new(FreeDay, day=day, reason=nonempty(reason, "--reason"))
     return [entry], {"entry": entry.id, "free_day": day, "rule": rules.ROT_FREE, "reason": entry.reason}
@@ -113,7 +114,7 @@ def duty(act, sid):
     """当日来电值班:The day's duty person for phone leads (`[calls] mode = "duty"`)."""
     act.staff(sid, rotation=True)
     entry = act.new(Duty, staff=sid)
-    return [entry], {"entry": entry.id, "duty": sid, "day": act.at[:10], "calls_mode": act.policy.calls.mode}
+    return [entry], {"entry": entry.id, "duty": sid, "day": day_of(act.at), "calls_mode": act.policy.calls.mode}
 
 
 @click.command("next")

@@ -5,6 +5,7 @@ import click
 
 from rotactl.commands._shell import nonempty, reads, writes
 from rotactl.core import disputes, rules
+from rotactl.core.dates import day_of
 from rotactl.core.entries import Ruling
 from rotactl.core.errors import DomainError, UsageError
 
@@ -23,7 +24,7 @@ def all_disputes(office, at: str, carry) -> list[dict]:
 @reads
 def disputes_(env, at, show_all):
     """撞单争议:The collisions the facts show, each with a stable id, claimants, proposed split and rule."""
-    found = all_disputes(env.office, at, env.office.floor.carry_before(at[:10]))
+    found = all_disputes(env.office, at, env.office.floor.carry_before(day_of(at)))
     rows = [dispute_view(env, d) for d in found if show_all or d["status"] != "ruled"]
     if env.fmt == "json":
         env.emit(rows)

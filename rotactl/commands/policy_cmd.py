@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import click
 
-from rotactl.core import policy as policy_mod
 from rotactl.commands._shell import nonempty, reads, writes
+from rotactl.core import policy as policy_mod
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import PolicySet
 from rotactl.core.errors import DomainError, LedgerError, UsageError
 
@@ -32,7 +33,7 @@ def show(env, at):
             value = getattr(getattr(current, section), key)
             knobs.append({"key": f"{section}.{key}", "value": value, "default": knob.default,
                           "changed": value != knob.default, "rule": knob.rule or None})
-    history = [{"entry": e.id, "at": e.at[:16], "by": e.actor, "key": e.key, "before": e.before, "value": e.value,
+    history = [{"entry": e.id, "at": minute_of(e.at), "by": e.actor, "key": e.key, "before": e.before, "value": e.value,
                 "version": e.version, "reason": e.reason or None}
                for e in sorted(office.customers.index().fetch("#policy-set"), key=lambda e: (e.at, e.id)) if e.at <= at]
     version = policy_mod.version(office.policy_path.read_bytes())

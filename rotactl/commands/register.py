@@ -6,8 +6,8 @@ import click
 from rotactl.commands._shell import QUEUE_OPTION, RELATIONS, nonempty, writes
 from rotactl.core import desk
 from rotactl.core.entries import Reception, skips_view
-from rotactl.core.rotation import NobodyAvailable
 from rotactl.core.errors import DomainError, UsageError
+from rotactl.core.rotation import NobodyAvailable
 
 CUSTOMER_KINDS = ("customer", "vendor", "press", "peer", "survey")
 

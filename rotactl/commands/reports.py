@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 
 from rotactl.app import clock
-from rotactl.commands._shell import reads
 from rotactl.app.reports import fairness_rows, gather
+from rotactl.commands._shell import reads
+from rotactl.core.dates import day_of
 from rotactl.core.errors import UsageError
-
 
 PEOPLE = ["staff", "name", "turns", "receptions", "makeups", "forfeits", "passes", "calls", "deals", "conversion",
           "fines", "credited", "amount", "commission_base", "commission", "open", "penalties"]
@@ -20,7 +20,7 @@ SHARES = ["staff", "at", "customer", "stage", "unit", "closer", "share", "amount
 def span(at: str, since: str | None, until: str | None) -> tuple[str, str]:
     """--since/--until as days; by default the month of --at, through its day."""
     first = clock.parse_day(since, "--since") if since else at[:8] + "01"
-    last = clock.parse_day(until, "--until") if until else at[:10]
+    last = clock.parse_day(until, "--until") if until else day_of(at)
     if first > last:
         raise UsageError(f"--since {first} is after --until {last}")
     return first, last
@@ -70,7 +70,7 @@ def report(env, at, period, date, since, until, sheet, output):
         return _fairness(env, at, since, until)
     if since or until:
         raise UsageError(f"--since/--until go with report fairness, not report {period}")
-    rows = gather(env.office, period, clock.parse_day(date) if date else at[:10], at)
+    rows = gather(env.office, period, clock.parse_day(date) if date else day_of(at), at)
     for row in rows:
         for share in row["shares"]:
             share["customer"] = env.mask(share["customer"])

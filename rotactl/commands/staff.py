@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import click
 
-from rotactl.commands._shell import STAFF_ID, nonempty, reads, writes
 from rotactl.app.signatures import public_key
+from rotactl.commands._shell import STAFF_ID, nonempty, reads, writes
 from rotactl.core import rules
 from rotactl.core.entries import Fine, Penalty, StaffAdd, StaffLeave, StaffSuspend
-from rotactl.core.penalties import half_rotation, suspended_until
 from rotactl.core.errors import DomainError, UsageError
+from rotactl.core.penalties import half_rotation, suspended_until
 
 
 @click.group()

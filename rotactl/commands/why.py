@@ -5,12 +5,13 @@ import re
 
 import click
 
+from rotactl.app.rollover import DAY_END_ACTOR, before_day_end
 from rotactl.commands._shell import reads
 from rotactl.core import attribution, explain, rules
+from rotactl.core.dates import day_of
+from rotactl.core.errors import DomainError
 from rotactl.core.policy import policy_keys
 from rotactl.core.replay import replay_day
-from rotactl.app.rollover import DAY_END_ACTOR, before_day_end
-from rotactl.core.errors import DomainError
 
 ENTRY_ID = re.compile(r"e\d{8}\S*")      # an entry id (e + the day it was written …), not a phone
 CANDIDATES = ["staff", "status", "outcome", "rule"]
@@ -38,7 +39,7 @@ def decision(office, ref: str) -> dict:
     if entry is None:
         raise DomainError(f"no entry {ref} in this office")
     voided = office.floor.voided()
-    date = entry.at[:10]
+    date = day_of(entry.at)
     if entry.kind == "distribute":           # a call given out at day end: the day as rollover replayed it
         facts, _day_end = before_day_end(office, date, voided)
         day = replay_day(office.floor.carry_before(date), date, office.policy, facts)
@@ -56,7 +57,7 @@ def decision(office, ref: str) -> dict:
 
 def _replayed(office, entry, entries: list) -> dict:
     """A register, pass or handover decided again on its day replayed up to the moment before it."""
-    date = entry.at[:10]
+    date = day_of(entry.at)
     day = replay_day(office.floor.carry_before(date), date, office.policy, explain.written_before(entries, entry))
     if entry.kind == "pass":
         return explain.pass_(day, entry)

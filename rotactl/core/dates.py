@@ -9,6 +9,27 @@ import datetime as dt
 import functools
 
 
+# The parts of a moment "YYYY-MM-DD HH:MM:SS" (and of a day "YYYY-MM-DD"), by name rather than by offset.
+def day_of(at: str) -> str:
+    """"2026-11-02 09:05:00" → "2026-11-02"."""
+    return at[:10]
+
+
+def minute_of(at: str) -> str:
+    """"2026-11-02 09:05:00" → "2026-11-02 09:05" (what tables and messages show)."""
+    return at[:16]
+
+
+def month_of(day: str) -> str:
+    """A day or a moment → its month, "2026-11" (a ledger folder)."""
+    return day[:7]
+
+
+def day_number(day: str) -> str:
+    """"2026-11-02" → "02" (a day file's name in its month's folder)."""
+    return day[8:10]
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def add_days(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from rotactl.core import rules, splits
 from rotactl.core.attribution import Attribution, attribute, channel, joined_at
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import Claim, Deal, Entry, Fine, Reception, Ruling
-from rotactl.core.splits import HOUSE, Episode
 from rotactl.core.errors import DomainError
+from rotactl.core.splits import HOUSE, Episode
 
 
 def dispute_id(kind: str, entry_id: str) -> str:
@@ -104,10 +105,10 @@ def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
         due, deadline = splits.house_due(policy, raised, at)
         if deadline is not None:        # the manager's deadline, else the claim window's
             d["deadline"] = deadline
-        d["raised"] = raised[:16]
+        d["raised"] = minute_of(raised)
         if ruling:
             d["status"], d["award"] = "ruled", award_of(ruling)
-            d["ruling"] = {"by": ruling.actor, "at": ruling.at[:16], "reason": ruling.reason}
+            d["ruling"] = {"by": ruling.actor, "at": minute_of(ruling.at), "reason": ruling.reason}
         else:
             d["status"] = "late" if late else "open"
             if due:
@@ -133,7 +134,7 @@ def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
         d = {"id": dispute_id("staff", episode.first.id), "kind": "staff", "customer": episode.phone,
              "closer": episode.closer, "stage": episode.stage,
              "claimants": [{"party": owner, "basis": _basis(before), "since": (before.since or "")[:16]},
-                           {"party": episode.closer, "basis": episode.stage, "since": episode.first.at[:16]}],
+                           {"party": episode.closer, "basis": episode.stage, "since": minute_of(episode.first.at)}],
              "proposal": proposal, "rule": rule, "deadline": splits.window_deadline(policy, episode)}
         d = finish(d, raised, late)
         disputes.append(d)
@@ -150,7 +151,7 @@ def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
         d = {"id": dispute_id("agency", arrival.id), "kind": "agency",
              "customer": episode.phone if episode else arrival.phone,          # the deal's phone
              "closer": episode.closer if episode else None, "stage": episode.stage if episode else None,
-             "claimants": [{"party": c.agency, "basis": c.evidence, "since": c.report.at[:16]}
+             "claimants": [{"party": c.agency, "basis": c.evidence, "since": minute_of(c.report.at)}
                            for c in sorted(ch.claims.values(), key=lambda c: (c.report.at, c.report.id))],
              "proposal": proposal, "rule": rule, "deadline": None}
         disputes.append(finish(d, arrival.at, False))
@@ -176,7 +177,7 @@ def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
         d = {"id": dispute_id("claim", record.id), "kind": "claim",
              "customer": episode.phone if episode else record.phone,           # the deal's phone
              "closer": episode.closer if episode else None, "stage": episode.stage if episode else None,
-             "claimants": [{"party": party, "basis": "claim", "since": record.at[:16]}]
+             "claimants": [{"party": party, "basis": "claim", "since": minute_of(record.at)}]
              + [{"party": p, "basis": "owner" if episode is None else "closer", "since": None}
                 for p in dict.fromkeys(others)],
              "proposal": proposal, "rule": rule,

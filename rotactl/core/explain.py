@@ -12,12 +12,14 @@ Pure: no files, no clock.
 from __future__ import annotations
 
 from rotactl.core import attribution, policy, rules
-from rotactl.core.desk import handover as decide_handover, register
+from rotactl.core.dates import minute_of
+from rotactl.core.desk import handover as decide_handover
+from rotactl.core.desk import register
 from rotactl.core.entries import Entry, Skip, skips_view
+from rotactl.core.errors import DomainError
 from rotactl.core.penalties import call_cycle, distribute_calls, pass_penalty
 from rotactl.core.rotation import SKIP_OUTCOMES, Candidate, decide_pass
 from rotactl.core.state import Day
-from rotactl.core.errors import DomainError
 
 DECISION_KINDS = ("visit", "call", "pass", "handover")
 
@@ -52,7 +54,7 @@ def _view(day: Day, entry: Entry, queue: str, replayed: dict, candidates: list[d
                 "skipped": skips_view(entry.skipped)}
     same = not error and all(replayed.get(k) == v for k, v in recorded.items())
     looked_rules = list(also) + [recorded["rule"], replayed.get("rule", "")] + [c["rule"] for c in candidates]
-    view = {"entry": entry.id, "kind": entry.kind, "at": entry.at[:16], "queue": queue,
+    view = {"entry": entry.id, "kind": entry.kind, "at": minute_of(entry.at), "queue": queue,
             "customer": getattr(entry, "phone", "") or None, **recorded,
             "reproduced": same, "state": state(day, queue), "candidates": candidates,
             "policy": {key: _knob(day.policy, key) for key in policy.policy_keys(r for r in looked_rules if r)}}
@@ -180,8 +182,8 @@ def chain(records: list[Entry], policy, at: str, departed) -> list[dict]:
         rule, party = _fact_rule(record, before, after, collisions), _party(record)
         if rule is None:
             continue
-        out.append({"at": record.at[:16], "entry": record.id, "kind": record.kind, "customer": record.phone or None,
-                    "party": party, "rule": rule, "owner": after.owner,
+        out.append({"at": minute_of(record.at), "entry": record.id, "kind": record.kind,
+                    "customer": record.phone or None, "party": party, "rule": rule, "owner": after.owner,
                     "protected_until": after.protected_until, "permanent": after.until == attribution.PERMANENT})
     return out
 

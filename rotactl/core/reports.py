@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rotactl.core.dates import minute_of
 from rotactl.core.deals import Rate, commission, rate, read_amount, split_amount
 from rotactl.core.entries import Deal
 from rotactl.core.splits import HOUSE
@@ -30,7 +31,7 @@ def credited_deals(deals: list[Deal], credits: dict[str, dict], pay=None) -> lis
         for party, pct in credit["split"].items():
             base, earned = commission(amounts[party], percent, pay.rate_permille if pay is not None else 0)
             rows.append({"commission_base": base, "commission": earned, "staff": party, "deal": deal.id,
-                         "at": deal.at[:16], "customer": deal.phone,
+                         "at": minute_of(deal.at), "customer": deal.phone,
                          "closer": deal.staff, "stage": deal.stage, "unit": deal.unit, "share": pct,
                          "amount": amounts[party], "rule": credit["rule"],
                          "status": credit["status"] or "settled", "dispute": credit["dispute"]})

@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from rotactl.core import dates, rules
 from rotactl.core.entries import Skip
-from rotactl.core.state import Day, Queue
 from rotactl.core.errors import DomainError
+from rotactl.core.state import Day, Queue
 
 NONCUSTOMER_KINDS = ("vendor", "press", "peer", "survey")
 

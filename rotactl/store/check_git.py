@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from rotactl.core.dates import month_of
+
 CHECKPOINTS = "checkpoints"
 
 
@@ -19,7 +21,7 @@ def check_committed(ledger) -> Iterator[str]:
     trusted = ledger.prior.get("files", {}) if ledger.run.since else {}
     if ledger.run.since:                        # the months before were verified and are unchanged (`checked`)
         recent = tuple(f"{top}/{m}" for top in ("ledger", CHECKPOINTS) if (root / top).is_dir()
-                       for m in os.listdir(root / top) if m >= ledger.run.since[:7])
+                       for m in os.listdir(root / top) if m >= month_of(ledger.run.since))
         if not recent:
             return
         committed = git.tree(root, paths=recent)

@@ -20,12 +20,13 @@ import os
 from array import array
 from dataclasses import dataclass, field
 
+from rotactl.core.dates import month_of
 from rotactl.core.errors import LedgerError
 from rotactl.core.state import Carry
 from rotactl.store import checks
 from rotactl.store.check_git import check_committed, check_history
 from rotactl.store.checks import LINE_CHECKS, SEAL_CHECKS, Month, Run
-from rotactl.store.files import CHECKPOINTS, Store
+from rotactl.store.files import CHECKPOINTS, Store, month_of_file
 
 
 def run(store: Store, policy, history: bool = False, legacy: int = 0, keys=None,
@@ -49,8 +50,8 @@ def run_checks(store: Store, policy, history: bool = False, legacy: int = 0, key
     problems = [p for check in [*checks.OFFICE_CHECKS, check_committed, *([check_history] if history else [])]
                 for p in check(view)]
     base = store.root / CHECKPOINTS
-    months = sorted({rel[7:14] for rel in whole.files} |
-                    {m for m in (os.listdir(base) if base.is_dir() else []) if not since or m >= since[:7]})
+    months = sorted({month_of_file(rel) for rel in whole.files} |
+                    {m for m in (os.listdir(base) if base.is_dir() else []) if not since or m >= month_of(since)})
     found = run_months(view, months, problems)           # months checked in parallel, when it can be
     if found is None:
         count = 0
@@ -100,7 +101,7 @@ def line_step(view: Month) -> tuple[int, list[str]]:
     from rotactl.core.phones import masks_of
 
     masks_of.cache_clear()      # a month's phones recur within it: kept, 65,536 of them were ~20 MB a process
-    view.scans = {rel: view.store.scan(rel) for rel in view.run.files if rel[7:14] == view.month}
+    view.scans = {rel: view.store.scan(rel) for rel in view.run.files if month_of_file(rel) == view.month}
     return sum(len(s.entries) for s in view.scans.values()), [p for check in LINE_CHECKS for p in check(view)]
 
 
@@ -232,7 +233,7 @@ def _carry_before(whole: Run, month: str) -> Carry | None:
     day = whole.store.latest_checkpoint(before=f"{month}-01")
     if not day or (whole.since and day < whole.since):
         return None
-    view = Month(whole, day[:7])
+    view = Month(whole, month_of(day))
     try:
         current = checks._checkpoints(view, day)
     except LedgerError:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from rotactl.core.dates import day_of, minute_of, month_of
 from rotactl.core.errors import DomainError, LedgerError
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.state import Carry
 from rotactl.store import records
 from rotactl.store.check_derived import check_month_indexes, signed_before_migration
-from rotactl.store.files import FileScan, Line, Store, checkpoint_hash, partition
+from rotactl.store.files import FileScan, Line, Store, checkpoint_hash, day_of_file, partition
 from rotactl.store.scan import format_of, legacy_partition
 
 
@@ -46,8 +47,8 @@ class Run:
     @classmethod
     def load(cls, store: Store, policy, legacy: int = 0, keys=None, since: str = "") -> Run:
         run = cls(store, policy, legacy=legacy, keys=keys, since=since)
-        for rel in store.all_files(since[:7]):
-            if since and f"{rel[7:14]}-{rel[15:17]}" <= since:
+        for rel in store.all_files(month_of(since)):
+            if since and day_of_file(rel) <= since:
                 continue                    # verified before, unchanged since (`checked`)
             if format_of(rel) == (legacy or 3):
                 run.files.append(rel)
@@ -83,7 +84,8 @@ class Month:
             yield from scan.entries
 
     def sealed_days(self) -> list[str]:
-        return [d for d in self.store.sealed_days() if d > self.run.since and (not self.month or d[:7] == self.month)]
+        return [d for d in self.store.sealed_days()
+                if d > self.run.since and (not self.month or month_of(d) == self.month)]
 
     @property
     def void_refs(self) -> set[str]:
@@ -156,7 +158,7 @@ def check_partitions(view: Month) -> Iterator[str]:
     where, wants = PARTITIONS[view.run.legacy or 3], {}
     for line in view.lines():
         record = line.record
-        key = (record["at"][:10], record["kind"])       # the file depends on the day and kind only
+        key = (day_of(record["at"]), record["kind"])       # the file depends on the day and kind only
         want = wants.get(key) or wants.setdefault(key, where(record["at"], record["kind"]))
         if want != line.path:
             yield f"{line.path}:{line.line}: entry {line.id} ({line.kind} at {line.at}) belongs in {want}"
@@ -273,7 +275,7 @@ def check_carried_state(view: Month) -> Iterator[str]:
     sealed day replayed without the entries its checkpoint records as voided)."""
     by_day: dict[str, list] = {}
     for line in view.lines():
-        by_day.setdefault(line.at[:10], []).append(line)
+        by_day.setdefault(day_of(line.at), []).append(line)
     sealed = set(view.sealed_days())
     last_sealed = max(sealed, default="")
     carry = view.carry if view.carry is not None else \
@@ -307,7 +309,7 @@ def check_clone_conflicts(view: Month) -> Iterator[str]:
         after = line.record.get("after")
         if not after or line.id in voided:
             continue
-        key = (line.at[:10], after)
+        key = (day_of(line.at), after)
         first = seen.setdefault(key, line)
         if first is not line and first.record["writer"] != line.record["writer"]:
             yield (f"{line.path}:{line.line}: clone conflict: entries {first.id} ({first.path}:{first.line}) and "
@@ -379,7 +381,7 @@ def check_policy_version(view: Month) -> Iterator[str]:
         return
     if actual != last.get("version"):
         yield (f"rotactl.toml:1: the policy file is version {actual}, but the last `policy set` ({last['id']} at "
-               f"{last['at'][:16]}, {last.get('key')}) recorded version {last.get('version')}: it was "
+               f"{minute_of(last['at'])}, {last.get('key')}) recorded version {last.get('version')}: it was "
                "edited by hand since, or that change was interrupted; record the policy in force with "
                "`rotactl policy set`")
 

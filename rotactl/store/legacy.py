@@ -20,8 +20,8 @@ import io
 import json
 import tomllib
 
-from rotactl.store.codecs import CodecError, Record
 from rotactl.core.text import problem
+from rotactl.store.codecs import CodecError, Record
 
 HASH_DOMAIN = b"rotactl/entry/v1\n"
 CSV_COLUMNS = [

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import compress
 
+from rotactl.core.dates import day_number, month_of
 from rotactl.store import codecs, legacy
 
 DAY_END_WRITER = "dayend"   # the writer of rollover's day-end entries: the same bytes in every clone
@@ -33,7 +34,7 @@ _HEADER = codecs.HEADER_BYTES[:-1]
 
 def legacy_partition(at: str, kind: str) -> str:
     """The format-1 file of an entry."""
-    return f"ledger/{at[:7]}/{at[8:10]}.{'notes.toml' if kind in PROSE_KINDS else 'floor.csv'}"
+    return f"ledger/{month_of(at)}/{day_number(at)}.{'notes.toml' if kind in PROSE_KINDS else 'floor.csv'}"
 
 
 def format_of(rel: str) -> int:

@@ -340,7 +340,7 @@ def verify_many(items: list[tuple[bytes, str, str, str]]) -> list[bool]:
         if len(jobs) == 1:
             verdicts = [run(0)]
         else:
-            from concurrent.futures import ThreadPoolExecutor   # only when there is a batch
+            from concurrent.futures import ThreadPoolExecutor  # only when there is a batch
             workers = min(len(jobs), 2 * (os.cpu_count() or 1), 16)
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 verdicts = list(pool.map(run, range(len(jobs))))

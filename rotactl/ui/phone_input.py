@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rotactl.core.phones import MASK_FORMS
 from rotactl.core.errors import DomainError, UsageError
+from rotactl.core.phones import MASK_FORMS
 
 _MASKED = re.compile(r"(\d+)[*xX]+(\d+)")
 _TYPED = re.compile(r"\(?\+?[0-9 ().\-]*[0-9][0-9 ().\-]*")

@@ -10,14 +10,28 @@ import dataclasses
 import itertools
 
 from rotactl.core import attribution, dates, desk, disputes
-from rotactl.core.entries import (Claim, Deal, Entry, FollowUp, Link, Penalty, Presence, Reassign, Reception,
-                                  ReportIn, Ruling, StaffAdd, StaffLeave, StaffSuspend)
+from rotactl.core.entries import (
+    Claim,
+    Deal,
+    Entry,
+    FollowUp,
+    Link,
+    Penalty,
+    Presence,
+    Reassign,
+    Reception,
+    ReportIn,
+    Ruling,
+    StaffAdd,
+    StaffLeave,
+    StaffSuspend,
+)
 from rotactl.core.penalties import day_end, half_rotation
 from rotactl.core.phones import masks_of
+from rotactl.core.policy import parse
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.rotation import next_view
 from rotactl.core.state import Carry
-from rotactl.core.policy import parse
 from rotactl.store.policy_file import PRESETS_DIR
 
 DATE = "2026-11-02"      # a Monday

@@ -3,7 +3,6 @@ import pytest
 
 from rotactl.core import rules
 from rotactl.core.errors import DomainError
-
 from tests.rules.kit import Floor, floor, phone
 
 D2, D3, D4 = "2026-11-03", "2026-11-04", "2026-11-05"

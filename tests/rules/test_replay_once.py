@@ -1,6 +1,7 @@
 """register replays a customer's attribution once (before its decision, then with the decided entry);
 what it reports must be what a full replay of the group gives afterwards."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rotactl.core.errors import DomainError
 from tests.rules.kit import floor, phone
