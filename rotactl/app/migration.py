@@ -43,10 +43,7 @@ from rotactl.store.files import DAY_END_WRITER, partition
 
 
 def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) -> dict:
-    from rotactl.app import rollover
     from rotactl.app.create import create_office
-    from rotactl.core.replay import end_day
-    from rotactl.core.state import Carry
     from rotactl.store.check_run import run as check
 
     old = Office(old_root, legacy=True)
@@ -77,18 +74,7 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
         phone_map = dict(_mapping(keys)) if fmt == 1 else \
             {p: p for e in entries for f in PHONE_FIELDS if (p := e.get(f))}
         # the proof: ids, sealed days, open days and next-up, reports, owners and disputes
-        if sorted(e["id"] for e in entries) != sorted(x.id for d in old.store.days() for x in old.store.read_day(d)):
-            raise DomainError("the migrated office does not hold exactly the entry ids of the old one")
-        carry, sealed = Carry(), old.store.sealed_days()
-        paths: list[str] = []
-        for date in sealed:
-            before = old.store.read_checkpoint(date)
-            carry = rollover.seal(new, carry, date, set(before.get("voided", [])), before.get("generation", 0), paths)
-            if carry.to_dict() != before.get("state"):
-                raise DomainError(f"{date}: the migrated ledger carries another state than {old_root}'s checkpoint")
-        for date in old.store.days(after=sealed[-1] if sealed else ""):
-            if end_day(old.floor.full_day(date)).to_dict() != end_day(new.floor.full_day(date)).to_dict():
-                raise DomainError(f"{date}: the migrated day replays differently")
+        sealed = _same_ids_and_days(old, new, entries, old_root)
         at = max((e["at"] for e in entries), default="0000-00-00 00:00:00")
         _same_floor_and_reports(old, new, at, phone_map)
         groups = _same_disputes(old, new, at, phone_map)
@@ -107,6 +93,28 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
     return {"office": str(new_root), "id": new.meta["id"], "from_format": fmt, "format": keys_mod.FORMAT,
             "entries": len(entries), "days": len(old.store.days()), "sealed_days": len(sealed),
             "customer_groups": groups, "key_file": str(keys_mod.key_path(new.meta["id"]))}
+
+
+def _same_ids_and_days(old: Office, new: Office, entries: list[dict], old_root: Path) -> list[str]:
+    """NEW holds OLD's entry ids; every day OLD sealed is sealed again in NEW with the same voids, to
+    OLD's carried state; every open day replays alike. Returns the days sealed."""
+    from rotactl.app import rollover
+    from rotactl.core.replay import end_day
+    from rotactl.core.state import Carry
+
+    if sorted(e["id"] for e in entries) != sorted(x.id for d in old.store.days() for x in old.store.read_day(d)):
+        raise DomainError("the migrated office does not hold exactly the entry ids of the old one")
+    carry, sealed = Carry(), old.store.sealed_days()
+    paths: list[str] = []
+    for date in sealed:
+        before = old.store.read_checkpoint(date)
+        carry = rollover.seal(new, carry, date, set(before.get("voided", [])), before.get("generation", 0), paths)
+        if carry.to_dict() != before.get("state"):
+            raise DomainError(f"{date}: the migrated ledger carries another state than {old_root}'s checkpoint")
+    for date in old.store.days(after=sealed[-1] if sealed else ""):
+        if end_day(old.floor.full_day(date)).to_dict() != end_day(new.floor.full_day(date)).to_dict():
+            raise DomainError(f"{date}: the migrated day replays differently")
+    return sealed
 
 
 def _convert(old: Office, new: Office, keys) -> list[dict]:
