@@ -18,6 +18,7 @@ Writing commands hold the office's lock across read → decide → append
 from __future__ import annotations
 
 import contextlib
+import functools
 from pathlib import Path
 
 from rotactl.core.errors import DomainError
@@ -27,11 +28,6 @@ from rotactl.store.files import Store
 
 class Office:
     def __init__(self, root: str | Path, legacy: bool = False):
-        from rotactl.app.customers import Customers
-        from rotactl.app.floor import Floor
-        from rotactl.app.phones import Phones
-        from rotactl.app.writer import Writer
-
         self.store = Store(root)
         if not self.store.exists():
             raise DomainError(f"{root} is not a rotactl office (no rotactl.toml); "
@@ -45,10 +41,31 @@ class Office:
                 if isinstance(found, int) and found < keyring.FORMAT else "use the rotactl that wrote it"
             raise DomainError(f"{root} is in ledger format {found}{what}: {hint} (docs/ledger-format.md)")
         self.policy = policy_file.load(self.store.policy_path)
-        self.floor = Floor(self)
-        self.customers = Customers(self)
-        self.writer = Writer(self)
-        self.phones = Phones(self)
+
+    # the parts, each made (and its module imported) when a command first needs it
+    @functools.cached_property
+    def floor(self):
+        from rotactl.app.floor import Floor
+
+        return Floor(self)
+
+    @functools.cached_property
+    def customers(self):
+        from rotactl.app.customers import Customers
+
+        return Customers(self)
+
+    @functools.cached_property
+    def writer(self):
+        from rotactl.app.writer import Writer
+
+        return Writer(self)
+
+    @functools.cached_property
+    def phones(self):
+        from rotactl.app.phones import Phones
+
+        return Phones(self)
 
     @property
     def root(self) -> Path:

@@ -8,7 +8,7 @@ from rotactl.core.dates import day_of, minute_of
 from rotactl.core.entries import Entry
 from rotactl.core.errors import DomainError
 from rotactl.core.replay import RECEPTION_KINDS, backdated
-from rotactl.store import git, records, signing
+from rotactl.store import records
 from rotactl.store.files import partition
 
 
@@ -66,12 +66,16 @@ class Writer:
     def ready_to_commit(self) -> None:
         """Refuse before writing anything when git could not commit it (a git lock file left by a
         running or killed git command): an acknowledged entry is a committed one."""
+        from rotactl.store import git
+
         if git.is_repo(self.store.root) and (lock := git.busy(self.store.root)):
             raise DomainError(f"git is busy ({lock} exists): nothing was written; if no git command is running, "
                               f"it was left by one that was interrupted: remove {lock} and try again")
 
     def commit(self, paths: list[str], message: str) -> None:
         """In a git office, commit these paths now; refused (exit 1) if git cannot."""
+        from rotactl.store import git
+
         if git.is_repo(self.store.root):
             git.commit(self.store.root, paths, message, new=self.store.created)
 
@@ -79,6 +83,8 @@ class Writer:
 def _sign(records_: list[dict]) -> None:
     """SPEC §4.1: a manager-only entry carries an SSH signature by the key in $ROTACTL_SIGNING_KEY
     (a private key file, or the .pub of a key held by ssh-agent)."""
+    from rotactl.store import signing
+
     key = os.environ.get("ROTACTL_SIGNING_KEY", "")
     if not key:
         raise DomainError("this office signs manager entries ([office] signed_manager_entries): set "

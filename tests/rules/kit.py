@@ -6,7 +6,6 @@ floor: check people in, register leads, deal, and look at the decision's rule.
 """
 from __future__ import annotations
 
-import dataclasses
 import itertools
 
 from rotactl.core import attribution, dates, desk, disputes
@@ -43,7 +42,7 @@ def policy(preset: str = "default", **knobs):
     for key, value in knobs.items():
         section, name = key.split("__")
         value = tuple(value) if isinstance(value, list) else value
-        pol = dataclasses.replace(pol, **{section: dataclasses.replace(getattr(pol, section), **{name: value})})
+        pol = pol.replace(**{section: getattr(pol, section).replace(**{name: value})})
     return pol
 
 
