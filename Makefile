@@ -5,12 +5,12 @@ ROTACTL := $(VENV)/bin/rotactl
 SHARED  ?= ../shared
 # Acceptance scenarios: ../shared/tools/scenarios.py, run as it is.
 
-.PHONY: install browser test unit scenarios demo bench presets docs clean reliability
+.PHONY: install browser test lint unit scenarios demo bench presets docs clean reliability
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[test]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -19,7 +19,12 @@ install: $(VENV)/.installed
 browser:
 	@sh tools/install_browser.sh
 
-test: unit scenarios
+test: lint unit scenarios
+
+# The rules of the code: ruff (pyproject.toml [tool.ruff]) and the layers (import-linter, [tool.importlinter])
+lint: install
+	$(VENV)/bin/ruff check rotactl tests tools
+	$(VENV)/bin/lint-imports
 
 unit: install browser
 	$(VENV)/bin/pytest

@@ -14,11 +14,13 @@ import click
 
 from rotactl import __version__
 from rotactl.commands._shell import Env
-from rotactl.errors import LedgerError, RotactlError
-from rotactl.argv import global_options_first
-from rotactl.messages import os_problem as _os_problem, speaks_chinese as _speaks_chinese
-from rotactl.messages import translate, without_phones as _without_phones
-from rotactl.textcheck import check_params
+from rotactl.core.errors import LedgerError, RotactlError
+from rotactl.ui.argv import global_options_first
+from rotactl.ui.messages import os_problem as _os_problem
+from rotactl.ui.messages import speaks_chinese as _speaks_chinese
+from rotactl.ui.messages import translate
+from rotactl.ui.messages import without_phones as _without_phones
+from rotactl.ui.params import check_params
 
 CLOSED_PIPE = 141   # 128 + SIGPIPE: what a shell reports for any tool whose reader went away
 
@@ -62,9 +64,9 @@ COMMANDS = {
     "policy": ("policy_cmd:policy", '制度设置:The office\'s policy: show it, or change one knob (manager, recorded).'),
     "accept-late": ("corrections:accept_late",
                     '接受合并:Manager: accept the entries a git merge added to closed days, from DAY on; re-seal them.'),
-    "key": ("keys_cmd:key",
+    "key": ("key:key",
             '办公室密钥:The office key that phones are matched and encrypted with (kept outside the repository).'),
-    "migrate": ("keys_cmd:migrate",
+    "migrate": ("migrate:migrate",
                 '迁移账本格式:Convert an office of ledger format 1 or 2 into a new directory of format 3 and prove the '
                 'replay identical.'),
 }
@@ -163,7 +165,7 @@ def _silence_stdout() -> None:
 def cli(ctx, directory, at, actor, fmt, reveal, lang, bom):
     """rotactl — 轮排与判客:who receives the next customer, and whose customer it is."""
     if at:
-        from rotactl import clock
+        from rotactl.app import clock
 
         clock.parse_at(at)
     ctx.obj = Env(directory, at, actor, fmt, reveal, bom, lang)

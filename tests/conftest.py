@@ -7,11 +7,10 @@ from click.testing import CliRunner
 
 from rotactl.cli import cli
 
-
 # Tests read refusals and tables in English unless they ask for Chinese (`--lang zh`, tests/test_languages.py);
 # an office's own language ([office] language = "zh" in every preset) is what users see.
 os.environ["ROTACTL_LANG"] = "en"
-# Office keys (rotactl.keys) go to a folder of this test run, never to the user's ~/.config/rotactl.
+# Office keys (rotactl.store.keyring) go to a folder of this test run, never to the user's ~/.config/rotactl.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="rotactl-test-keys-")
 os.environ.pop("ROTACTL_KEY", None)
 

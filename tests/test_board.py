@@ -8,14 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-
 from conftest import Office, open_floor
 
 PHONE = re.compile(r"\d{11}")

@@ -102,6 +102,7 @@ def test_policy_errors_name_file_line_and_key(office):
 
 def test_init_writes_gitattributes_and_runs_git(tmp_path):
     from click.testing import CliRunner
+
     from rotactl.cli import cli
 
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "o"), "--preset", "qingdao"])
@@ -114,10 +115,11 @@ def test_init_writes_gitattributes_and_runs_git(tmp_path):
 
 
 def test_every_preset_loads_and_comments_every_key():
-    from rotactl import policy
+    from rotactl.core import policy
+    from rotactl.store.policy_file import preset_text
 
     for name in policy.PRESET_NAMES:
-        text = (policy.PRESETS_DIR / f"{name}.toml").read_text(encoding="utf-8")
+        text = preset_text(name)
         policy.parse(text)
         lines = text.splitlines()
         for i, line in enumerate(lines):
@@ -127,7 +129,8 @@ def test_every_preset_loads_and_comments_every_key():
 
 def test_docs_list_every_key():
     from pathlib import Path
-    from rotactl.policy import SCHEMA
+
+    from rotactl.core.policy import SCHEMA
 
     doc = (Path(__file__).parent.parent / "docs" / "policy.md").read_text(encoding="utf-8")
     for section, keys in SCHEMA.items():
@@ -138,12 +141,12 @@ def test_docs_list_every_key():
 def test_table_output_aligns_chinese(floor):
     floor.ok("register", "--name", "张三", "--phone", "13900000001", at="2026-11-02 09:10")
     text = floor.ok("report", "day", "--lang", "zh", at="2026-11-02 10:00", fmt="table")
-    from wcwidth import wcswidth
-
     import re
 
+    from wcwidth import wcswidth
+
     lines = [line for line in text.splitlines() if line.strip()]
-    header, rows = lines[0], [line for line in lines[2:]]
+    header, rows = lines[0], list(lines[2:])
 
     def right_edge(line, nth):  # display column where the nth field ends
         match = list(re.finditer(r"\S+", line))[nth]

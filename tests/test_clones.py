@@ -3,7 +3,7 @@ content-named checkpoints, union-merged ledgers, sealed-late lines, clone confli
 accept-late, and day-end entries written identically by both clones."""
 import re
 
-from test_trust import DAY, FLOOR, branch, check, commits, git, ledger_clean, lines_of, ok, office, refused, register
+from test_trust import DAY, FLOOR, branch, check, commits, git, ledger_clean, lines_of, office, ok, refused, register
 
 
 def clone(source, target):

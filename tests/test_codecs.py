@@ -6,11 +6,12 @@ import io
 import string
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from rotactl.core.text import problem
 from rotactl.store import codecs, legacy
 from rotactl.store.scan import scan_text
-from rotactl.textcheck import problem
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x00"),
                min_size=1, max_size=20)

@@ -11,19 +11,21 @@ exactly what the core finds.
 """
 import itertools
 
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
+from rotactl.app.create import create_office
+from rotactl.app.office import Office
 from rotactl.core.state import Carry
-from rotactl.office import Office
-from rotactl.commands.day import create_office
-from rotactl.store import codecs, records as codec
+from rotactl.store import codecs
+from rotactl.store import records as codec
 from rotactl.store.files import partition
 from tests.rules.kit import Floor
 
 STAFF = ["a", "b", "c"]
 PHONES = [f"+86 1390000000{i}" for i in range(1, 5)]
 OTHERS = [f"+86 1370000000{i}" for i in range(1, 4)]
-NAMES = {p: n for p, n in zip(PHONES + OTHERS, "张三 李梅 王五 赵六 钱七 孙八 周九".split())}
+NAMES = dict(zip(PHONES + OTHERS, "张三 李梅 王五 赵六 钱七 孙八 周九".split()))
 PRESETS = ["default", "developer", "channel", "stage", "table3", "carshowroom", "pinke", "waichang", "b2b"]
 RULES = {"SPL-OWNER", "SPL-STAGE", "SPL-UNAWARE", "SPL-HELP", "SPL-HELPED-OWNER-CLOSED", "SPL-KNOWING",
          "SPL-AGENCY", "SPL-HOUSE", "ATT-REPORT", "ATT-FIRST", "ATT-DESIGNATED", "ATT-FAMILY", "DSP-WINDOW"}
@@ -179,5 +181,5 @@ def test_the_shell_finds_what_the_core_finds_in_merged_clones(tmp_path, facts, n
     n = next(counter)
     for name, writers in (("ab", [mine, theirs]), ("ba", [theirs, mine])):
         office = write_office(tmp_path / f"{name}{n}", preset, writers)
-        found = {d["id"]: d for a in office.analyses(AT, Carry()) for d in a.disputes}
+        found = {d["id"]: d for a in office.customers.analyses(AT, Carry()) for d in a.disputes}
         assert signature(found) == want

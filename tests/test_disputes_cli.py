@@ -220,7 +220,7 @@ def test_disputes_are_the_same_whatever_the_batch_of_groups(office, monkeypatch)
     """`analyses` fetches the groups' facts a batch of seeds at a time (memory at five years) and the
     index lets go of its decoded entries between batches: a batch of one gives the same disputes,
     a family whose members fall in different batches included."""
-    from rotactl import office as office_mod
+    from rotactl.app import customers as office_mod
 
     collision(office)
     office.ok("check-in", "a", "b", "c", at="2026-11-04 08:55")

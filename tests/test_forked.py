@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import Office
 
 DAYS = ("2026-07-30", "2026-08-20", "2026-09-10", "2026-09-28", "2026-10-05", "2026-10-30", "2026-11-02")

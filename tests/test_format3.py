@@ -73,7 +73,7 @@ def copy(office: Path, tmp_path: Path) -> Path:
 def test_an_office_is_toml_and_csv_and_nothing_else(office):
     kinds = {p.relative_to(office).as_posix(): p.suffix for p in office.rglob("*")
              if p.is_file() and ".rotactl" not in p.parts}
-    assert {suffix for suffix in kinds.values()} == {".toml", ".csv", ""}
+    assert set(kinds.values()) == {".toml", ".csv", ""}
     assert {name for name, suffix in kinds.items() if not suffix} == {".gitattributes", ".gitignore"}
     assert "ledger/**/*.csv merge=union" in (office / ".gitattributes").read_text()
     assert any(name.startswith("checkpoints/2026-10/index.") for name in kinds)     # the month index, a CSV

@@ -17,11 +17,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from rotactl import keys
+from rotactl.core.text import problem
 from rotactl.store import codecs
-from rotactl.textcheck import problem
+from rotactl.store import keyring as keys
 
 ROOT = Path(__file__).resolve().parent.parent
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))

@@ -128,7 +128,8 @@ def test_the_daily_check_still_verifies_signatures_with_the_keys_registered_befo
 
 
 def test_the_daily_check_of_a_git_office_compares_the_new_days_with_the_commit(tmp_path):
-    from test_trust import check as check_git, init, ok, register
+    from test_trust import check as check_git
+    from test_trust import init, ok, register
 
     path = init(tmp_path / "o", git=True)
     for sid in ("a", "b"):

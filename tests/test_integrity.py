@@ -115,9 +115,10 @@ def test_every_kind_of_file_problem_has_a_named_check():
     import re
     from pathlib import Path
 
-    from rotactl.store import check, scan
+    from rotactl.store import checks, scan
 
     produced = set(re.findall(r'scan\.found\("(\w+)"', Path(scan.__file__).read_text()))
-    covered = {kind for c in check.LINE_CHECKS for kind in getattr(c, "kinds", ())}
+    covered = {kind for c in checks.LINE_CHECKS for kind in getattr(c, "kinds", ())}
     assert produced and produced <= covered, produced - covered
-    assert all(c.__name__.startswith("check_") and c.__doc__ for c in check.LINE_CHECKS + check.SEAL_CHECKS)
+    assert all(c.__name__.startswith("check_") and c.__doc__
+               for c in checks.OFFICE_CHECKS + checks.LINE_CHECKS + checks.SEAL_CHECKS)

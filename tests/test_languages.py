@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from rotactl.words import HEADINGS, PAIR_KEYS, VALUES
+from rotactl.ui.words import HEADINGS, PAIR_KEYS, VALUES
 from tests.conftest import open_floor
 
 ZH_WORDS = set(HEADINGS.values()) | set(PAIR_KEYS.values()) | {w for words in VALUES.values() for w in words.values()} \
@@ -110,7 +110,7 @@ def test_a_refusal_speaks_the_offices_language(tmp_path, args, actor, words):
 
 
 def test_the_catalogue_knows_the_refusals_of_corrections_and_of_the_command_line():
-    from rotactl.messages import translate
+    from rotactl.ui.messages import translate
 
     for english in ("no entry e1 in the ledger", "e1 is a void: it cannot be voided", "e1 is already void",
                     "2026-11-02 is not closed: there is nothing to accept", "--name: line breaks are not allowed (U+000A)",

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from rotactl.core import deals, reports
 from rotactl.core.entries import Deal
-from rotactl.render import _dumps
+from rotactl.ui.render import _dumps
 
 P1, P2, P3 = "13900000001", "13900000002", "13900000003"
 
@@ -98,8 +98,7 @@ def test_report_json_prints_exact_numbers_never_an_exponent(floor):
              at="2026-11-02 10:03")
     raw = floor.run("report", "day", at="2026-11-02 18:00").stdout
     assert "e+" not in raw.lower() and "e-" not in re.sub(r'"[^"]*"', "", raw).lower()
-    a_line, b_line = (line for line in raw.splitlines() if line.startswith('{"staff": "a"') or
-                      line.startswith('{"staff": "b"'))
+    a_line, b_line = (line for line in raw.splitlines() if line.startswith(('{"staff": "a"', '{"staff": "b"')))
     assert '"amount": 0.30, "commission_base"' in a_line                     # 0.1 + 0.2, exactly
     assert '"amount": 12345681246913.46, "commission_base"' in b_line           # 2345678.90 + 12345678901234.56
     assert '"amount": 2345678.90, "rule"' in b_line and '"amount": 12345678901234.56, "rule"' in b_line

@@ -122,8 +122,8 @@ def test_many_lookups_in_a_month_index_give_what_the_search_in_the_file_gives(tm
     """After 256 lookups a month index keeps its tokens as numbers (13 bytes a line) and bisects them:
     the same (day, offset) pairs as the binary search in the file, for keys present, absent and shared."""
     from rotactl.store import months
-    from rotactl.store.index import month_keys
     from rotactl.store.files import Store
+    from rotactl.store.index import month_keys
 
     office = closed_october(tmp_path)
     store = Store(office.path)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from rotactl.policy import PRESET_NAMES, PRESETS_DIR, SCHEMA, parse, render_preset
+from rotactl.core.policy import PRESET_NAMES, SCHEMA, parse
+from rotactl.core.policy_text import render_preset, types_source
+from rotactl.store.policy_file import PRESETS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,3 +84,19 @@ def test_docs_presets_md_is_what_the_generator_writes_and_names_every_preset():
     assert text == module.presets_markdown()
     assert all(f"## `{name}`" in text for name in PRESET_NAMES)
     assert all(module.NOT_HONOURED[name] for name in PRESET_NAMES)
+
+
+def test_the_typed_policy_is_generated_from_the_schema():
+    """rotactl/core/policy_types.py is what the schema gives (`make presets docs`), and parse() returns it."""
+    from rotactl.core import policy_types
+
+    path = Path(policy_types.__file__)
+    assert path.read_text(encoding="utf-8") == types_source()
+    pol = parse("")
+    assert isinstance(pol, policy_types.Policy) and isinstance(pol.calls, policy_types.CallsPolicy)
+    with pytest.raises(AttributeError):
+        getattr(pol.calls, "modes")                          # a misspelt knob is an error, not None  # noqa: B009
+    with pytest.raises(AttributeError, match="read-only"):
+        pol.calls.mode = "duty"                              # type: ignore[misc]
+    assert pol.calls.replace(mode="duty").mode == "duty" and pol.calls.mode == "rotation"
+    assert parse("") == pol and parse("[calls]\nmode = \"duty\"\n") != pol

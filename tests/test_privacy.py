@@ -13,10 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from rotactl import keys
 from rotactl.core.phones import mask, masks_of
+from rotactl.store import keyring as keys
 
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,15 +4,17 @@ The days are built by the pure core (each decision taken on the replayed state,
 as the desk would), then written through the store's codecs into chained files
 and read back: what the store gives back replays to the same state.
 """
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rotactl.core import rotation
 from rotactl.core.entries import Pass, Presence, Reception, StaffAdd
+from rotactl.core.errors import DomainError
+from rotactl.core.policy import default_policy
 from rotactl.core.replay import replay_day
 from rotactl.core.state import Carry
-from rotactl.errors import DomainError
-from rotactl.policy import default_policy
-from rotactl.store import codecs, records as codec
+from rotactl.store import codecs
+from rotactl.store import records as codec
 from rotactl.store.files import scan_text
 
 POLICY = default_policy()

@@ -1,5 +1,6 @@
 """Issue 9 (SPEC §5.9), the floor rules through the real CLI on a real office directory."""
-from tests.conftest import edit_policy, open_floor as floor
+from tests.conftest import edit_policy
+from tests.conftest import open_floor as floor
 
 
 def test_rot_free_free_day_the_desk_names_receivers_nothing_counts(tmp_path):

@@ -2,9 +2,9 @@
 history, time order, rollover checkpoints, void, corrupt bytes and signed manager entries.
 
 Every test drives the real CLI on a real office directory under tmp_path."""
+import csv
 import hashlib
 import io
-import csv
 import json
 import re
 import shutil

@@ -22,15 +22,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rotactl import keys as keys_mod  # noqa: E402
-from rotactl.commands.day import create_office as init_office  # noqa: E402
-from rotactl.core.replay import end_day, replay_day  # noqa: E402
-from rotactl.core.state import Carry  # noqa: E402
-from rotactl.policy import default_policy  # noqa: E402
-from rotactl.store import codecs, records as codec  # noqa: E402
-from rotactl.store import months  # noqa: E402
-from rotactl.store.files import Store, partition  # noqa: E402
-from rotactl.store.index import month_keys  # noqa: E402
+from rotactl.app.create import create_office as init_office
+from rotactl.core.policy import default_policy
+from rotactl.core.replay import end_day, replay_day
+from rotactl.core.state import Carry
+from rotactl.store import (
+    codecs,
+    months,
+)
+from rotactl.store import keyring as keys_mod
+from rotactl.store import records as codec
+from rotactl.store.files import Store, partition
+from rotactl.store.index import month_keys
 
 DATA = ROOT / "bench-data"
 ROTACTL = str(Path(sys.executable).with_name("rotactl"))
@@ -38,7 +41,9 @@ STAFF = [f"s{i:02d}" for i in range(40)]
 TODAY = dt.date(2026, 11, 2)
 YEARS = 5
 RUNS = 9
-VERSION = "7"   # 7: ledger format 3 (CSV), both offices git repositories, month indexes as CSV   # of the generated history: another version is regenerated
+# of the generated history: another version is regenerated.
+# 7: ledger format 3 (CSV), both offices git repositories, month indexes as CSV
+VERSION = "7"
 CSV_PASS = """
 import csv, sys
 from pathlib import Path
@@ -291,7 +296,8 @@ def bare_csv(root: Path) -> float:
 def full_passes(five: Path) -> list[tuple]:
     """Whole-history commands against a bare csv.reader pass over the same files, paired."""
     first_day = (TODAY - dt.timedelta(days=365 * YEARS)).isoformat()
-    commands = {"check --full": AT + ["check", "--full"], f"log --since {first_day}": AT + ["log", "--since", first_day],
+    commands = {"check --full": AT + ["check", "--full"],
+                f"log --since {first_day}": AT + ["log", "--since", first_day],
                 f"log --format csv --since {first_day}": AT + ["--format", "csv", "log", "--since", first_day],
                 "disputes": AT + ["disputes"], "report month": AT + ["report", "month"]}
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -359,7 +365,7 @@ def parallel_desks(five: Path, work: Path, desks: int = 16, each: int = 50) -> l
         "office, desk, each, rotactl = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]\n"
         "ok = 0\n"
         "for i in range(each):\n"
-        "    base = [rotactl, '-C', office, '--as', 'desk', '--format', 'json', '--at', '%s 16:00']\n"
+        "    base = [rotactl, '-C', office, '--as', 'desk', '--format', 'json', '--at', 'TODAY 16:00']\n"
         "    p = subprocess.run(base + ['register', '--name', '并发', '--phone', f'138{desk:03d}{i:05d}'],\n"
         "                       capture_output=True, text=True)\n"
         "    if p.returncode == 0:\n"
@@ -367,7 +373,7 @@ def parallel_desks(five: Path, work: Path, desks: int = 16, each: int = 50) -> l
         "        subprocess.run(base + ['done', json.loads(p.stdout)['receiver']], capture_output=True)\n"
         "    else:\n"
         "        print(p.stderr.strip(), file=sys.stderr)\n"
-        "print(ok)\n" % TODAY.isoformat())
+        "print(ok)\n").replace("TODAY", TODAY.isoformat())
     start = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-c", script, str(office), str(d), str(each), ROTACTL],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV) for d in range(desks)]
@@ -459,7 +465,7 @@ def main() -> None:
         if only and not any(word in title for word in only):
             continue
         print(f"\n== {title}", flush=True)
-        for name, value, ref, ratio, target, met in measure():
+        for name, value, _ref, ratio, target, met in measure():
             unit = "MB" if "RSS" in name else ("/s" if "≥" in target else ("" if isinstance(value, int) else "s"))
             shown = f"{value:9.3f}{unit}" if isinstance(value, float) and unit != "/s" else f"{value:>10}"
             if unit == "/s":

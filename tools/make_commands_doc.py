@@ -11,10 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import click  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
+import click
+from click.testing import CliRunner
 
-from rotactl.cli import cli  # noqa: E402
+from rotactl.cli import cli
 
 TARGET = ROOT / "docs" / "commands.md"
 

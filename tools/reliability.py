@@ -384,7 +384,7 @@ def section_writers(report: Report, tmp: Path, args, *, git: bool, writers: int,
                 setup_failures.append(f"check-in {day}: {r.first_error()}")
             (gate / f"go.{phase}").write_text("")
             deadline = time.monotonic() + args.timeout
-            while len([p for p in gate.glob(f"done.{phase}.*")]) < writers:
+            while len(list(gate.glob(f"done.{phase}.*"))) < writers:
                 if all(p.poll() is not None for p in procs) or time.monotonic() > deadline:
                     break
                 time.sleep(0.02)
@@ -462,11 +462,11 @@ def section_writers(report: Report, tmp: Path, args, *, git: bool, writers: int,
     report.zero(sec, "turns given twice (same `after`)", after_dup)
     visits = sorted((e for e in entries if e["kind"] in ("visit", "call")), key=lambda e: (e["at"], e["id"]))
     consecutive, spreads, skipped = 0, [], 0
-    totals: collections.Counter = collections.Counter({s: 0 for s in staff})
+    totals: collections.Counter = collections.Counter(dict.fromkeys(staff, 0))
     for day, _n in phases:
         todays = [e for e in visits if e["at"].startswith(day)]
         consecutive += sum(1 for a, b in zip(todays, todays[1:]) if a.get("receiver") == b.get("receiver"))
-        counts = collections.Counter({s: 0 for s in staff})
+        counts = collections.Counter(dict.fromkeys(staff, 0))
         for e in todays:
             if e.get("counted") in ("1", True):
                 counts[e["receiver"]] += 1
@@ -499,17 +499,17 @@ def turn_oracle(office: Path, days: list[str]) -> tuple[list[str], int, int]:
     """Replay each day with rotactl's core and ask, before each reception, who a fresh `next` (and a
     fresh register decision) would pick; compare with the recorded receiver and skips. Also: each
     reception's `after` must name the reception before it (in (time, id) order), and no two share one."""
+    from rotactl.app.office import Office
     from rotactl.core.replay import apply, start_day
     from rotactl.core.rotation import Context, Lead, NobodyAvailable, decide, next_view
-    from rotactl.office import Office
 
     o = Office(office)
     mismatches, after_bad, after_dup = [], 0, 0
     for day in days:
-        carry = o.carry_before(day)
+        carry = o.floor.carry_before(day)
         state = start_day(carry, day, o.policy)
         previous = "-"
-        for entry in sorted(o.entries(day), key=lambda e: (e.at, e.id)):
+        for entry in sorted(o.floor.entries(day), key=lambda e: (e.at, e.id)):
             if entry.kind in ("visit", "call"):
                 fresh = next_view(state, entry.kind, entry.at)["next"]
                 try:
@@ -968,14 +968,14 @@ def _mutate(root: Path, t: Target, kind: str, arg) -> list[tuple[Path, bytes | N
                 saved.append((cp, None))
             cp.write_bytes(new)
         else:                                   # a forger with the tool: drop the last line, seal again
+            from rotactl.app.office import Office
             from rotactl.core.replay import end_day, replay_day
-            from rotactl.office import Office
 
             path.write_bytes(b"".join(x + b"\n" for x in lines[:-1]))
             cp.unlink()
             office = Office(root)
-            carry = office.carry_before(t.day)
-            carry = end_day(replay_day(carry, t.day, office.policy, office.entries(t.day, set())))
+            carry = office.floor.carry_before(t.day)
+            carry = end_day(replay_day(carry, t.day, office.policy, office.floor.entries(t.day, set())))
             made = root / office.store.seal(t.day, carry.to_dict())
             saved.append((made, None))
     return saved
@@ -1147,7 +1147,7 @@ def section_tamper(report: Report, tmp: Path, args) -> None:
             if rows:
                 report.percent(sec, f"{kind} · {t.name}", len(hit), len(rows), note=note)
             if quiet:
-                inert_rows.append(f"{kind} · {t.name}: {len(quiet)} (lines {sorted(set(_line_of(r) for r in quiet))})")
+                inert_rows.append(f"{kind} · {t.name}: {len(quiet)} (lines {sorted({_line_of(r) for r in quiet})})")
     if inert_rows:
         report.info(sec, "not reported, inert (same entries, no problem)", sum(int(x.split(": ")[1].split()[0])
                                                                               for x in inert_rows),

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import click
 
-from rotactl import clock, phones
+from rotactl.app import clock
+from rotactl.core.dates import minute_of
+from rotactl.core.errors import DomainError, UsageError
 from rotactl.core.phones import is_identity, mask
-from rotactl.errors import DomainError, UsageError
-from rotactl.render import emit
+from rotactl.ui import phone_input as phones
+from rotactl.ui.render import emit
 
 STAFF_ID = re.compile(r"[^\s:|,;=\\]+")
 RELATIONS = ("spouse", "parent", "child", "sibling")
@@ -40,14 +42,14 @@ class Env:
     @property
     def office(self):
         if self._office is None:
-            from rotactl.office import Office
+            from rotactl.app.office import Office
 
             self._office = Office(self.directory)
         return self._office
 
     @property
     def at(self) -> str:
-        return clock.parse_at(self._at) if self._at else self.office.now()
+        return clock.parse_at(self._at) if self._at else self.office.floor.now()
 
     @property
     def zh(self) -> bool:
@@ -56,26 +58,26 @@ class Env:
     def mask(self, phone):
         """A stored phone as shown: its mask, or with `--reveal` the number (decrypted with the key)."""
         if self.reveal and phone and is_identity(phone):
-            return mask(self.office.reveal(phone), True)
+            return mask(self.office.phones.reveal(phone), True)
         return mask(phone, self.reveal)
 
     def phone(self, raw: str) -> str:
         """What a person typed, as the ledger stores it (an identity made with the key)."""
-        return self.office.keys.identity(phones.normalise(raw, self.office.policy.office.phone_region))
+        return self.office.phones.keys.identity(phones.normalise(raw, self.office.policy.office.phone_region))
 
     def reported(self, raw: str) -> tuple[str, str]:
         """A report-in's phone as stored: (identity, "") for a full number, ("", mask key) for a masked one."""
         full, masked = phones.parse_reported(raw, self.office.policy.office.phone_region)
         if full:
-            return self.office.keys.identity(full), ""
+            return self.office.phones.keys.identity(full), ""
         cc, _sep, digits = masked.partition(" ")
         head, tail = digits.split("*", 1)[0], digits.rsplit("*", 1)[-1]
-        return "", self.office.keys.mask_key(cc, head, tail)
+        return "", self.office.phones.keys.mask_key(cc, head, tail)
 
     def known(self, raw: str) -> str:
         """A registered customer's stored phone; refused for a phone nobody registered."""
         key = self.phone(raw)
-        if not self.office.known_customer(key):
+        if not self.office.customers.known(key):
             raise DomainError(f"no customer with phone {self.mask(key)} is registered")
         return key
 
@@ -95,14 +97,14 @@ class Env:
 
     def stream(self, chunks, columns, title=""):
         """A long list, written chunk by chunk (`render.emit_stream`)."""
-        from rotactl.render import emit_stream
+        from rotactl.ui.render import emit_stream
 
         emit_stream(chunks, self.fmt, columns, title, self.zh, bom=self.bom)
         self.bom = False
 
     def reading(self):
         """A reading command's lock: shared, so it never sees half a write."""
-        return self.office.store.lock(exclusive=False)
+        return self.office.lock(exclusive=False)
 
 
 def find_office(start: Path) -> Path | None:
@@ -157,7 +159,7 @@ class Act:
 
     def new_from(self, entry):
         """A typed entry the core built, with its id reserved."""
-        return entry.replace(id=self.office.new_id(entry.at, entry.kind))
+        return entry.replace(id=self.office.writer.new_id(entry.at, entry.kind))
 
     @property
     def roster(self):
@@ -167,7 +169,7 @@ class Act:
         """A person on the roster who has not left (and is in the rotation, if asked)."""
         member = self.roster.get(sid)
         if member is None and not self.roster:
-            raise DomainError(f"unknown staff '{sid}': nobody is on the roster at {self.at[:16]} (is --at before "
+            raise DomainError(f"unknown staff '{sid}': nobody is on the roster at {minute_of(self.at)} (is --at before "
                               "the office's first `staff add`?)")
         if member is None or not member.active:
             raise DomainError(f"unknown staff '{sid}'" if member is None else f"{sid} has left")
@@ -197,7 +199,7 @@ class Act:
         if member is not None:
             raise DomainError(f"'{self.actor}' has left and may no longer record entries (--as)")
         if not self.roster:
-            raise DomainError(f"nobody is on the roster at {self.at[:16]}: add staff first (or check --at; "
+            raise DomainError(f"nobody is on the roster at {minute_of(self.at)}: add staff first (or check --at; "
                               "the office has no staff before its first `staff add`)")
         raise DomainError(f"'{self.actor}' is not on the roster nor a desk account "
                           f"({', '.join(self.policy.office.desk_accounts) or 'none'}); say who you are with --as")
@@ -214,14 +216,15 @@ def writes(fn=None, *, roster: bool = False):
     @pass_env
     def command(env: Env, **options):
         office = env.office
-        with office.store.lock(exclusive=True):
+        with office.lock(exclusive=True):
             at = env.at
-            office.guard_open(at)
-            act = Act(env, at, office.day(at))
+            office.floor.guard_open(at)
+            act = Act(env, at, office.floor.day(at))
             act.authorise(roster)
             entries, view = fn(act, **options)
             if entries:
-                office.write(office.ordered(entries, at), command=click.get_current_context().command_path,
+                writer = office.writer
+                writer.write(writer.ordered(entries, at), command=click.get_current_context().command_path,
                              actor=env.actor, sign=act.signed, also=act.also)
         env.emit(view)
     return command

@@ -27,10 +27,11 @@ from urllib.parse import urlsplit
 
 import click
 
-from rotactl import clock
+from rotactl.app import clock
 from rotactl.commands._shell import Env, pass_env
-from rotactl.errors import DomainError, LedgerError, RotactlError
-from rotactl.messages import translate, without_phones
+from rotactl.core.dates import day_of
+from rotactl.core.errors import DomainError, LedgerError, RotactlError
+from rotactl.ui.messages import translate, without_phones
 
 POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
           "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -45,20 +46,20 @@ class BoardClock:
 
     def now(self, office) -> str:
         if self.start is None:
-            return office.now()
+            return office.floor.now()
         return (self.start + dt.timedelta(seconds=time.monotonic() - self.began)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def read_state(env: Env, board_clock: BoardClock) -> dict:
     """The board's state now: the office opened afresh, read under the shared lock."""
+    from rotactl.app.office import Office
     from rotactl.core.board import board_state
-    from rotactl.office import Office
 
     office = Office(env.directory)
-    with office.store.lock(exclusive=False):
+    with office.lock(exclusive=False):
         at = board_clock.now(office)
-        day = office.day(at)
-        entries = [e for e in office.entries(at[:10]) if e.at <= at]
+        day = office.floor.day(at)
+        entries = [e for e in office.floor.entries(day_of(at)) if e.at <= at]
     state = board_state(day, entries, at, office.policy.office.name)
     state["lang"] = env.lang or office.policy.office.language
     return state

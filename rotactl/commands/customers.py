@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import click
 
-from rotactl import clock
+from rotactl.app import clock
 from rotactl.commands._shell import RELATIONS, nonempty, pass_env, reads, writes
 from rotactl.core import attribution, deals, disputes, rules
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import Claim, Deal, FollowUp, Link, Reassign, ReportIn
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 
 @click.command()
@@ -17,13 +18,14 @@ def who(env, at, phone):
     """客户归属:Owner, protection, channel, group and claims of a customer."""
     office = env.office
     key = env.phone(phone)
-    group = office.group(key, at, office.day(at).carry)
+    group = office.customers.group(key, at, office.floor.day(at).carry)
     att = attribution.attribute(group.records, office.policy, at, group.departed)
     ch = attribution.channel(group.records, office.policy, at)
-    claims = [{**c, "since": c["since"][:16]} for c in att.claims]
-    claims += [{"party": c.agency, "basis": "report-in", "since": c.report.at[:16], "evidence": c.evidence}
+    claims = [{**c, "since": minute_of(c["since"])} for c in att.claims]
+    claims += [{"party": c.agency, "basis": "report-in", "since": minute_of(c.report.at), "evidence": c.evidence}
                for c in ch.claims.values()]
-    claims += [{"party": r.party, "basis": "claim", "since": r.at[:16]} for r in group.records if r.kind == "claim"]
+    claims += [{"party": r.party, "basis": "claim", "since": minute_of(r.at)}
+               for r in group.records if r.kind == "claim"]
     env.emit({"customer": env.mask(key), "owner": att.owner, "protected_until": att.protected_until,
               "permanent": att.until == attribution.PERMANENT, "signed": att.signed, "channel": ch.agency,
               "channel_until": ch.until if ch.agency else None,
@@ -32,7 +34,7 @@ def who(env, at, phone):
 
 def _owner_after(act, entry):
     """The customer's group and attribution once `entry` is recorded."""
-    group = act.office.group(entry.phone, act.at, act.day.carry, extra=(entry,))
+    group = act.office.customers.group(entry.phone, act.at, act.day.carry, extra=(entry,))
     return group, attribution.attribute(group.records, act.policy, act.at, group.departed)
 
 
@@ -81,11 +83,11 @@ def deal(act, phone, by, stage, unit, amount, agency):
     value = None if amount is None else deals.parse_amount(amount)
     act.staff(by)
     key = act.env.known(phone)
-    deals.refuse_duplicate([e for e in act.office.index().fetch(key) if e.kind == "deal"], stage, unit)
+    deals.refuse_duplicate([e for e in act.office.customers.index().fetch(key) if e.kind == "deal"], stage, unit)
     entry = act.new(Deal, phone=key, staff=by, stage=stage, unit=unit,
                     amount="" if value is None else deals.amount_text(value), agency=agency)
     group, att = _owner_after(act, entry)
-    credit, fine = disputes.deal_outcome(group, act.office.rulings(act.at), entry)
+    credit, fine = disputes.deal_outcome(group, act.office.customers.rulings(act.at), entry)
     return [entry] + ([fine] if fine else []), {
         "entry": entry.id, "customer": act.env.mask(entry.phone), "by": by, "stage": stage, "unit": unit or None,
         "amount": value, "agency": agency or None, "owner": att.owner, "signed": att.signed,
@@ -114,7 +116,7 @@ def _report_in(act, agency, agent, name, full, mask, expect):
     claims_from, valid_until = attribution.report_window(entry, act.policy)
     return [entry], {"entry": entry.id, "agency": agency, "agent": agent, "name": name,
                      "customer": env.mask(full) if full else env.mask(mask),
-                     "expect": expect[:16], "claims_from": claims_from[:16], "valid_until": valid_until,
+                     "expect": minute_of(expect), "claims_from": minute_of(claims_from), "valid_until": valid_until,
                      "rule": rules.ATT_REPORT}
 
 
@@ -130,14 +132,15 @@ def claim(act, phone, by, note):
     key = act.env.known(phone)
     party = {"staff": by}
     if by not in act.roster:
-        if not any(r.agency == by for r in act.office.index().fetch("#report-in")):
+        if not any(r.agency == by for r in act.office.customers.index().fetch("#report-in")):
             raise DomainError(f"'{by}' is neither a salesperson on the roster nor an agency that reported")
         party = {"agency": by}
     else:
         act.staff(by)
     entry = act.new(Claim, phone=key, note=note, **party)
     group, _att = _owner_after(act, entry)
-    found = disputes.find([disputes.analyse(group, act.office.rulings(act.at))], disputes.dispute_id("claim", entry.id))
+    analysis = disputes.analyse(group, act.office.customers.rulings(act.at))
+    found = disputes.find([analysis], disputes.dispute_id("claim", entry.id))
     return [entry], dispute_view(act.env, found)
 
 

@@ -1,19 +1,21 @@
 """The office and its days: `init`, `rollover`, `check`, `log`."""
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal
-import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
-from rotactl import clock, policy as policy_mod
+from rotactl.app import clock
+from rotactl.app.create import create_office
+from rotactl.app.rollover import rollover as close_days
 from rotactl.commands._shell import STAFF_ID, Act, nonempty, pass_env, reads
 from rotactl.core import dates, rules
-from rotactl.errors import DomainError, UsageError
+from rotactl.core import policy as policy_mod
+from rotactl.core.dates import day_of, minute_of
+from rotactl.core.errors import DomainError, UsageError
 
 PHONE_FIELDS = ("phone", "family_of", "referred_by", "other", "mask")
 _MONEY = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -41,73 +43,26 @@ def init(env, directory, preset, office_name, timezone, no_git, manager, name, s
         raise UsageError(f"staff id '{manager}' may not contain spaces or any of : | , ; = \\")
     create_office(directory, preset, office_name, timezone, not no_git, match_key)
     if manager:
-        from rotactl.commands.staff import public_key
+        from rotactl.app.office import Office
+        from rotactl.app.signatures import public_key
         from rotactl.core.entries import StaffAdd
-        from rotactl.office import Office
 
         office = Office(directory)
         env.actor = manager
-        with office.store.lock(exclusive=True):
-            at = clock.parse_at(env._at) if env._at else office.now()
+        with office.lock(exclusive=True):
+            at = clock.parse_at(env._at) if env._at else office.floor.now()
             entry = StaffAdd(at=at, actor=manager, staff=manager, name=nonempty(name, "--name"), role="manager",
                              key=public_key(ssh_key) if ssh_key else "")
-            office.write([entry.replace(id=office.new_id(at, entry.kind))])
+            office.writer.write([entry.replace(id=office.writer.new_id(at, entry.kind))])
     if not no_git:
-        from rotactl.store import git
+        from rotactl.app.create import commit_all
 
-        git.commit_all(directory, f"init: new office, preset {preset}" + (f", manager {manager}" if manager else ""))
+        commit_all(directory, f"init: new office, preset {preset}" + (f", manager {manager}" if manager else ""))
     if env.fmt == "json":
         env.emit({"office": str(directory), "preset": preset, "manager": manager})
     else:
         click.echo(f"已创建售楼处 {directory}(预设 {preset})" if env.lang != "en"
                    else f"office created in {directory} (preset {preset})")
-
-
-def create_office(root: Path, preset: str, office_name: str | None, timezone: str | None, git: bool,
-                  match_key: str | None = None, policy_text: str | None = None, identity: dict | None = None) -> None:
-    """A new office in the current ledger format, and its key (outside the office: `rotactl.keys`);
-    `identity`: the `office.toml` of an office of an older format, whose id and key it keeps (`migrate`)."""
-    import secrets
-
-    from rotactl import keys
-
-    if preset not in policy_mod.PRESET_NAMES:
-        raise DomainError(f"unknown preset '{preset}' (one of {', '.join(policy_mod.PRESET_NAMES)})")
-    if (root / "rotactl.toml").exists():
-        raise DomainError(f"{root} already holds an office (rotactl.toml exists)")
-    text = policy_text or (policy_mod.PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8")
-    for key, value in (("name", office_name), ("timezone", timezone)):
-        if value:
-            quoted = json.dumps(value, ensure_ascii=False)
-            text = re.sub(rf'(?m)^{key} = ".*"$', lambda _m: f"{key} = {quoted}", text, count=1)
-    policy_mod.parse(text)
-    group = None
-    if match_key:
-        try:
-            group = keys.parse(Path(match_key).read_text(encoding="utf-8"), match_key).match
-        except OSError as exc:
-            raise DomainError(f"--match-key: cannot read {match_key} ({exc.strerror})") from None
-    if identity:
-        office_id, office_keys = identity["id"], {k: identity[k] for k in ("match_check", "encrypt_check")}
-    else:
-        office_id = secrets.token_hex(6)
-        office_keys = keys.new(office_id, group)
-        keys.save(office_keys)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / keys.OFFICE_FILE).write_text(keys.office_text(office_id, office_keys), encoding="utf-8")
-    (root / "rotactl.toml").write_text(text, encoding="utf-8")
-    (root / "ledger").mkdir(exist_ok=True)
-    (root / "checkpoints").mkdir(exist_ok=True)
-    (root / ".gitattributes").write_text(
-        "# ledger lines are independent records: two clones' appends merge as a union\n"
-        "ledger/**/*.csv merge=union\n", encoding="utf-8")
-    (root / ".gitignore").write_text("# derived caches, the lock file and this clone's writer id\n.rotactl/\n",
-                                     encoding="utf-8")
-    if git:
-        try:
-            subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise DomainError(f"git init failed ({exc}); use --no-git to skip it") from None
 
 
 @click.command()
@@ -116,29 +71,21 @@ def create_office(root: Path, preset: str, office_name: str | None, timezone: st
 def rollover(env, date):
     """日结:Close a day: seal it, checkpoint it, carry the order (DAY-ROLLOVER). Idempotent."""
     office = env.office
-    with office.store.lock(exclusive=True):
+    with office.lock(exclusive=True):
         at = env.at
-        Act(env, at, office.day(at)).authorise()
-        through = clock.parse_day(date) if date else dates.prev_day(at[:10])
-        if through >= at[:10]:
-            raise DomainError(f"{through} is not over yet (it is {at[:16]})")
-        office.ready_to_commit()
-        closed, paths = office.rollover(through)
+        Act(env, at, office.floor.day(at)).authorise()
+        through = clock.parse_day(date) if date else dates.prev_day(day_of(at))
+        if through >= day_of(at):
+            raise DomainError(f"{through} is not over yet (it is {minute_of(at)})")
+        office.writer.ready_to_commit()
+        closed, paths = close_days(office, through)
         if paths:
-            office.commit(paths, f"rollover: closed {', '.join(closed)} by {env.actor}")
+            office.writer.commit(paths, f"rollover: closed {', '.join(closed)} by {env.actor}")
     if not closed and env.fmt == "table":
-        sealed = office.sealed()
+        sealed = office.floor.sealed()
         click.echo(f"没有要关闭的日期:已封存至 {sealed}" if env.zh else f"nothing to close: sealed through {sealed}")
         return
-    env.emit({"closed": closed, "sealed_through": office.sealed(), "rule": rules.DAY_ROLLOVER})
-
-
-def _keys(office):
-    """The office key if this clone has it (signatures made before `migrate` need it), else None."""
-    try:
-        return office.keys
-    except DomainError:
-        return None
+    env.emit({"closed": closed, "sealed_through": office.floor.sealed(), "rule": rules.DAY_ROLLOVER})
 
 
 @click.command()
@@ -147,10 +94,9 @@ def _keys(office):
 @reads
 def check(env, at, history, full):
     """校验账本:Validate every ledger file, chain and checkpoint; exit 3 on any problem."""
-    from rotactl.store.check import run_checks
+    from rotactl.app.checking import check as run_checks
 
-    count, problems, since, why = run_checks(env.office.store, env.office.policy, history, keys=_keys(env.office),
-                                             full=full)
+    count, problems, since, why = run_checks(env.office, history, full)
     if env.fmt == "json":
         env.emit({"ok": not problems, "entries": count, "since": since or None, "problems": problems})
     elif not problems:
@@ -177,80 +123,31 @@ def log(env, at, since, kind):
     `--format csv` gives one column a field, as the ledger's day files have them (docs/ledger-format.md),
     less the chain, the numbers encrypted and the signatures; phones masked; `void` 1 for a voided entry.
     """
-    from rotactl.forked import ordered_map
-    from rotactl.render import _chunk_dumps, render_chunk
+    from rotactl.app import log as reader
+    from rotactl.ui.render import CsvText, _chunk_dumps, render_chunk
 
-    store = env.office.store
-    start = clock.parse_day(since, "--since") if since else at[:10]
-    voided, zh = env.office.voided(), env.zh
+    office = env.office
+    start = clock.parse_day(since, "--since") if since else day_of(at)
+    voided, zh = office.floor.voided(), env.zh
     other = "其他日期: --since YYYY-MM-DD" if zh else "other days: --since YYYY-MM-DD"
     title = (f"{start} 起的记录 · {other}" if zh else f"entries from {start} · {other}") if since is None \
         else (f"{start} 起的记录" if zh else f"entries from {start}")
-
+    days = reader.days_from(office, start)
     if env.fmt == "csv":
-        from rotactl.store import codecs
-
-        days = store.days(after=dates.prev_day(start))
-        env.stream((_log_cells(env, store, day, kind, voided) for day in days), [*codecs.SHOWN, "void"])
+        env.stream((CsvText(reader.csv_of(office, day, kind, voided, env.mask)) for day in days),
+                   [*reader.SHOWN, "void"])
         return
     columns = None if env.fmt == "json" else ["at", "kind", "staff", "detail"]
     dumps = _chunk_dumps() if env.fmt == "json" else None
 
     def one_day(day):
-        """A day's entries in (time, id) order (an entry lives in the file of its day, so the days in
-        order are the whole in order), its scan dropped once read; json and tables written out here."""
+        """A day's entries, json or a table written out here (in a second process for a long pass)."""
         masks: dict[str, str] = {}      # a phone's shown form, once a day (a customer recurs in it)
-        rows = [_log_row(env, line.record, voided, masks) for line in
-                sorted(store.read_day(day), key=lambda x: (x.record["at"], x.id))
-                if not kind or line.record["kind"] == kind]
-        store.forget()
+        rows = [_log_row(env, record, voided, masks) for record in reader.records_of(office, day, kind)]
         rows = rows if env.fmt == "json" else [_shown_row(r, zh) for r in rows]
-        return rows if env.fmt == "csv" else render_chunk(rows, env.fmt, columns, zh, dumps)
+        return render_chunk(rows, env.fmt, columns, zh, dumps)
 
-    days = store.days(after=dates.prev_day(start))
-    env.stream(ordered_map(one_day, days, least=14), columns, title=title)
-
-
-# `log --format csv`: one column a field, as the ledger has them (docs/ledger-format.md), less `after`, the
-# numbers encrypted, the signatures and the chain (the ledger's last columns); phones masked; `void` 1 for
-# a voided entry.
-def _log_cells(env, store, day: str, kind: str | None, voided: set):
-    """A day's entries as CSV text straight from the ledger's verified cells, in (time, id) order."""
-    import csv
-    import io
-    from operator import itemgetter
-
-    from rotactl.render import CsvText
-    from rotactl.store import codecs
-
-    columns, shown = codecs.COLUMNS, len(codecs.SHOWN)
-    phones = [columns.index(c) for c in PHONE_FIELDS]
-    rows, plain = [], True
-    for rel in store.day_files(day):
-        found, simple = store.rows(rel)
-        rows += found
-        plain = plain and simple
-    rows.sort(key=itemgetter(columns.index("at"), columns.index("id")))
-    masks: dict[str, str] = {}
-    out = []
-    for row in rows:
-        if kind and row[2] != kind:
-            continue
-        cells = row[:shown]
-        for i in phones:
-            stored = cells[i]
-            if stored:
-                shown_as = masks.get(stored)
-                if shown_as is None:
-                    shown_as = masks[stored] = env.mask(stored[1:] if stored[0] == "'" else stored)
-                cells[i] = shown_as
-        cells.append("1" if row[0] in voided else "")
-        out.append(cells)
-    if plain:                               # no cell holds a comma or a quote: the cells are the CSV
-        return CsvText((len(out), "".join(",".join(cells) + "\n" for cells in out)))
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(out)
-    return CsvText((len(out), buf.getvalue()))
+    env.stream(reader.each_day(one_day, days), columns, title=title)
 
 
 class _Shown(dict):
@@ -280,7 +177,7 @@ def _log_row(env, record: dict, voided: set, masks: dict | None = None) -> dict:
 
 
 def _shown_row(r: dict, zh: bool) -> dict:
-    from rotactl.words import detail_key, detail_value, value_word
+    from rotactl.ui.words import detail_key, detail_value, value_word
 
     void = " (作废)" if zh else " (void)"
     return {"at": r["at"][5:16], "kind": value_word("kind", r["kind"], zh) + (void if r.get("void") else ""),

@@ -7,10 +7,11 @@ import click
 
 from rotactl.commands._shell import QUEUE_OPTION, nonempty, reads, writes
 from rotactl.core import rules
+from rotactl.core.dates import day_of
 from rotactl.core.desk import pass_turn
 from rotactl.core.entries import Duty, FreeDay, Presence, skips_view
+from rotactl.core.errors import DomainError, UsageError
 from rotactl.core.rotation import after_hours, next_view
-from rotactl.errors import DomainError, UsageError
 
 
 @click.command("check-in")
@@ -94,13 +95,13 @@ def pass_(act, sid, queue):
 @writes
 def free_day(act, date, reason):
     """自由接待日:Manager: day D is free reception (ROT-FREE): not counted, the order untouched."""
-    from rotactl import clock
+    from rotactl.app import clock
 
     act.manager()
-    day = clock.parse_day(date, "--date") if date else act.at[:10]
-    if day < act.at[:10]:
+    day = clock.parse_day(date, "--date") if date else day_of(act.at)
+    if day < day_of(act.at):
         raise DomainError(f"{day} is over; a free day is declared on it or before it")
-    if day == act.at[:10] and act.day.free or day in act.day.carry.free_days:
+    if day == day_of(act.at) and act.day.free or day in act.day.carry.free_days:
         raise DomainError(f"{day} is already a free day")
     entry = act.new(FreeDay, day=day, reason=nonempty(reason, "--reason"))
     return [entry], {"entry": entry.id, "free_day": day, "rule": rules.ROT_FREE, "reason": entry.reason}
@@ -113,7 +114,7 @@ def duty(act, sid):
     """当日来电值班:The day's duty person for phone leads (`[calls] mode = "duty"`)."""
     act.staff(sid, rotation=True)
     entry = act.new(Duty, staff=sid)
-    return [entry], {"entry": entry.id, "duty": sid, "day": act.at[:10], "calls_mode": act.policy.calls.mode}
+    return [entry], {"entry": entry.id, "duty": sid, "day": day_of(act.at), "calls_mode": act.policy.calls.mode}
 
 
 @click.command("next")
@@ -121,7 +122,7 @@ def duty(act, sid):
 @reads
 def next_(env, at, queue):
     """轮到谁:Who is next-up and the order behind them (read-only)."""
-    day = env.office.day(at)
+    day = env.office.floor.day(at)
     view = next_view(day, queue, at)
     if env.fmt == "json":
         env.emit(view)
@@ -133,6 +134,6 @@ def next_(env, at, queue):
             duty = (f" · 营业时间 {hours} 之外:值班规则 ROT-DUTY,不计轮次" if env.zh
                     else f" · outside opening hours {hours}: duty rule ROT-DUTY, not counted")
         free = (" · 自由接待日 ROT-FREE" if env.zh else " · free day ROT-FREE") if day.free else ""
-        env.emit(view["order"], ["staff", "status", "owed"],
-                 title=(f"{'来访' if queue == 'visit' else '来电'} · 第 {view['round']} 轮 · 下一位: "
-                        if env.zh else f"{queue} · round {view['round']} · next: ") + f"{view['next'] or '-'}{duty}{free}")
+        head = (f"{'来访' if queue == 'visit' else '来电'} · 第 {view['round']} 轮 · 下一位: " if env.zh
+                else f"{queue} · round {view['round']} · next: ")
+        env.emit(view["order"], ["staff", "status", "owed"], title=f"{head}{view['next'] or '-'}{duty}{free}")

@@ -5,8 +5,9 @@ import click
 
 from rotactl.commands._shell import nonempty, reads, writes
 from rotactl.core import disputes, rules
+from rotactl.core.dates import day_of
 from rotactl.core.entries import Ruling
-from rotactl.errors import DomainError, UsageError
+from rotactl.core.errors import DomainError, UsageError
 
 
 def dispute_view(env, d: dict) -> dict:
@@ -14,7 +15,7 @@ def dispute_view(env, d: dict) -> dict:
 
 
 def all_disputes(office, at: str, carry) -> list[dict]:
-    found = [d for analysis in office.analyses(at, carry) for d in analysis.disputes]
+    found = [d for analysis in office.customers.analyses(at, carry) for d in analysis.disputes]
     return sorted(found, key=lambda d: (d["raised"], d["id"]))
 
 
@@ -23,7 +24,7 @@ def all_disputes(office, at: str, carry) -> list[dict]:
 @reads
 def disputes_(env, at, show_all):
     """撞单争议:The collisions the facts show, each with a stable id, claimants, proposed split and rule."""
-    found = all_disputes(env.office, at, env.office.carry_before(at[:10]))
+    found = all_disputes(env.office, at, env.office.floor.carry_before(day_of(at)))
     rows = [dispute_view(env, d) for d in found if show_all or d["status"] != "ruled"]
     if env.fmt == "json":
         env.emit(rows)
@@ -67,12 +68,13 @@ def resolve_dispute(dispute_ref, awards, house, reason):
 @writes
 def _rule(act, dispute_ref, award, house, reason):
     act.manager()
-    found = act.office.dispute(dispute_ref, act.at, act.day.carry)
+    found = act.office.customers.dispute(dispute_ref, act.at, act.day.carry)
     if found is None:
         raise DomainError(f"no dispute {dispute_ref} (see `rotactl disputes --all`)")
     award = disputes.rule_on(found, award, house, act.roster)
     entry = act.new(Ruling, dispute=dispute_ref, phone=found["customer"], award=award, house=house, reason=reason,
                     rule=rules.DSP_FINAL)
     fines = [act.new_from(f) for f in disputes.ruling_fines(found, entry, act.policy, act.roster)]
-    return [entry] + fines, {"fines": {f.staff: f.fine for f in fines},"entry": entry.id, "dispute": dispute_ref, "award": award, "final": True,
-                     "rule": rules.DSP_FINAL, "proposal": found["proposal"], "proposal_rule": found["rule"]}
+    return [entry, *fines], {"fines": {f.staff: f.fine for f in fines}, "entry": entry.id, "dispute": dispute_ref,
+                             "award": award, "final": True, "rule": rules.DSP_FINAL, "proposal": found["proposal"],
+                             "proposal_rule": found["rule"]}

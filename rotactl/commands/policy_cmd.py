@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import click
 
-from rotactl import policy as policy_mod
 from rotactl.commands._shell import nonempty, reads, writes
+from rotactl.core import policy as policy_mod
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import PolicySet
-from rotactl.errors import DomainError, LedgerError, UsageError
+from rotactl.core.errors import DomainError, LedgerError, UsageError
 
 
 @click.group("policy")
@@ -32,19 +33,21 @@ def show(env, at):
             value = getattr(getattr(current, section), key)
             knobs.append({"key": f"{section}.{key}", "value": value, "default": knob.default,
                           "changed": value != knob.default, "rule": knob.rule or None})
-    history = [{"entry": e.id, "at": e.at[:16], "by": e.actor, "key": e.key, "before": e.before, "value": e.value,
+    history = [{"entry": e.id, "at": minute_of(e.at), "by": e.actor, "key": e.key, "before": e.before, "value": e.value,
                 "version": e.version, "reason": e.reason or None}
-               for e in sorted(office.index().fetch("#policy-set"), key=lambda e: (e.at, e.id)) if e.at <= at]
-    version = policy_mod.version(office.store.policy_path.read_bytes())
+               for e in sorted(office.customers.index().fetch("#policy-set"), key=lambda e: (e.at, e.id)) if e.at <= at]
+    version = policy_mod.version(office.policy_path.read_bytes())
     if env.fmt == "json":
         env.emit({"version": version, "knobs": knobs, "history": history})
         return
     env.emit([{**k, "value": policy_mod.toml_value(k["value"]), "default": policy_mod.toml_value(k["default"]),
                "changed": "*" if k["changed"] else ""} for k in knobs],
-             ["key", "value", "default", "changed", "rule"], title=f"rotactl.toml · {'版本' if env.zh else 'version'} {version}")
+             ["key", "value", "default", "changed", "rule"],
+             title=f"rotactl.toml · {'版本' if env.zh else 'version'} {version}")
     if history and env.fmt == "table":
         click.echo()
-        env.emit(history, ["at", "by", "key", "before", "value", "version", "reason"], title="设置变更" if env.zh else "policy set")
+        env.emit(history, ["at", "by", "key", "before", "value", "version", "reason"],
+                 title="设置变更" if env.zh else "policy set")
 
 
 @policy.command("set")
@@ -68,7 +71,7 @@ def _set(act, section, name, value, reason):
     before = getattr(getattr(act.policy, section), name)
     if value == before:
         raise DomainError(f"{key} is already {policy_mod.toml_value(before)}")
-    path = act.office.store.policy_path
+    path = act.office.policy_path
     text = policy_mod.set_value(path.read_text(encoding="utf-8"), section, name, value)
     try:
         policy_mod.parse(text, path.name)

@@ -6,8 +6,8 @@ import click
 from rotactl.commands._shell import QUEUE_OPTION, RELATIONS, nonempty, writes
 from rotactl.core import desk
 from rotactl.core.entries import Reception, skips_view
+from rotactl.core.errors import DomainError, UsageError
 from rotactl.core.rotation import NobodyAvailable
-from rotactl.errors import DomainError, UsageError
 
 CUSTOMER_KINDS = ("customer", "vendor", "press", "peer", "survey")
 
@@ -48,8 +48,8 @@ def _register(act, name, phone, queue, designated, referred_by, family_of, relat
                       referred_by=env.phone(referred_by) if referred_by else "",
                       family_of=env.phone(family_of) if family_of else "", relation=relation or "",
                       agency=agency or "", party=party or 0, intent=intent or "", absent=tuple(absent), to=to or "")
-    group = act.office.group(phone_key, act.at, act.day.carry, extra=(pending,)) if phone_key else None
-    referrer = act.office.group(pending.referred_by, act.at, act.day.carry) if pending.referred_by else None
+    group = act.office.customers.group(phone_key, act.at, act.day.carry, extra=(pending,)) if phone_key else None
+    referrer = act.office.customers.group(pending.referred_by, act.at, act.day.carry) if pending.referred_by else None
     try:
         done = desk.register(act.day, pending, group and (group.members, group.records),
                              referrer and (referrer.members, referrer.records))

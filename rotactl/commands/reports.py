@@ -5,12 +5,11 @@ from pathlib import Path
 
 import click
 
-from rotactl import clock
+from rotactl.app import clock
+from rotactl.app.reports import fairness_rows, gather
 from rotactl.commands._shell import reads
-from rotactl.core import dates, reports
-from rotactl.core.entries import Deal
-from rotactl.errors import UsageError
-
+from rotactl.core.dates import day_of
+from rotactl.core.errors import UsageError
 
 PEOPLE = ["staff", "name", "turns", "receptions", "makeups", "forfeits", "passes", "calls", "deals", "conversion",
           "fines", "credited", "amount", "commission_base", "commission", "open", "penalties"]
@@ -18,60 +17,13 @@ SHARES = ["staff", "at", "customer", "stage", "unit", "closer", "share", "amount
           "rule", "status", "dispute"]
 
 
-def gather(office, period: str, date: str, at: str) -> list[dict]:
-    """Replay each day of the period, collect its deals and their credits; the core makes the rows."""
-    days = dates.period_days(period, date)
-    have = set(office.store.days(after=dates.prev_day(days[0])))
-    roster, stats, deals = {}, [], []
-    for day_date in days:
-        if day_date not in have:
-            continue
-        entries = office.entries(day_date)
-        day = office.full_day(day_date, entries)
-        deals += [e for e in entries if isinstance(e, Deal) and e.stage != "refund"]
-        roster.update(day.carry.roster)
-        stats.append(day.stats)
-    if not roster:
-        roster = office.carry_before(days[0]).roster
-    credits: dict[str, dict] = {}
-    if deals:
-        for analysis in office.analyses(at, office.carry_before(at[:10]), {d.phone for d in deals}):
-            credits.update(analysis.credits)
-    return reports.report_rows(roster, stats, reports.credited_deals(deals, credits, office.policy.commission))
-
-
-def window(office, since: str, until: str):
-    """The window's days that hold entries, replayed one after the other from the state carried into
-    `since`: (date, replayed day, its entries) each."""
-    from rotactl.core.replay import end_day, replay_day
-
-    carry = office.carry_before(since)
-    for date in office.store.days(after=dates.prev_day(since)):
-        if date > until:
-            break
-        entries = office.entries(date)
-        day = replay_day(carry, date, office.policy, entries)
-        yield date, day, entries
-        carry = end_day(day)
-
-
 def span(at: str, since: str | None, until: str | None) -> tuple[str, str]:
     """--since/--until as days; by default the month of --at, through its day."""
     first = clock.parse_day(since, "--since") if since else at[:8] + "01"
-    last = clock.parse_day(until, "--until") if until else at[:10]
+    last = clock.parse_day(until, "--until") if until else day_of(at)
     if first > last:
         raise UsageError(f"--since {first} is after --until {last}")
     return first, last
-
-
-def fairness_rows(office, first: str, last: str) -> list[dict]:
-    from rotactl.core import fairness
-
-    roster, days = office.carry_before(first).roster, []
-    for _date, day, entries in window(office, first, last):
-        roster = day.carry.roster
-        days.append(fairness.tally(day, entries))
-    return fairness.rows(roster, days)
 
 
 def _fairness(env, at, since, until):
@@ -118,21 +70,21 @@ def report(env, at, period, date, since, until, sheet, output):
         return _fairness(env, at, since, until)
     if since or until:
         raise UsageError(f"--since/--until go with report fairness, not report {period}")
-    rows = gather(env.office, period, clock.parse_day(date) if date else at[:10], at)
+    rows = gather(env.office, period, clock.parse_day(date) if date else day_of(at), at)
     for row in rows:
         for share in row["shares"]:
             share["customer"] = env.mask(share["customer"])
     shares = [share for row in rows for share in row["shares"]]
     title = "业绩分成" if env.zh else "credited shares"
     if env.fmt != "json":
-        from rotactl.words import penalty_text
+        from rotactl.ui.words import penalty_text
 
         for row in rows:
             row["penalties"] = [penalty_text(p, env.zh) for p in row["penalties"]]
     if output is not None:
         if output.suffix.lower() != ".xlsx":
             raise UsageError(f"--output {output.name}: a workbook's name ends in .xlsx")
-        from rotactl import sheets
+        from rotactl.ui import sheets
 
         sheets.write(output, [("人员" if env.zh else "people", rows, PEOPLE), (title, shares, SHARES)], env.zh)
         click.echo(f"{output} ({len(rows)} 人, {len(shares)} 条分成)" if env.zh

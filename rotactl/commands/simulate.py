@@ -27,14 +27,15 @@ def simulate(env, at, policy_file, since, until):
     The facts stay as recorded (arrivals and calls with their wishes, check-ins, away/back, done,
     deals, rulings…); every decision (receivers, counts, skips and make-ups, claims, pass fines, day-end
     rules, the fines a knowing closer's deal and a ruling raise, deal splits) is taken again, once under
-    the office's own policy and once under FILE, and the two are compared entry by entry. `changes` lists each field that differs; `fairness` the per-person
+    the office's own policy and once under FILE, and the two are compared entry by entry. `changes`
+    lists each field that differs; `fairness` the per-person
     figures of `report fairness` under each; `unreproduced` counts the decisions that the office's
     own policy does not give as the ledger recorded them (a policy changed during the period, a void,
     entries not written by these rules). The same policy as the office's gives no changes.
     """
-    from rotactl import policy as policy_mod
+    from rotactl.app.office import load_policy
 
-    other = policy_mod.load(policy_file)
+    other = load_policy(policy_file)
     view = compare(env.office, other, *span(at, since, until), at)
     view["policy"] = str(policy_file)
     _show(env, view)
@@ -46,13 +47,13 @@ def compare(office, other, first: str, last: str, at: str) -> dict:
     it, so memory does not grow with the period (issue 11)."""
     from rotactl.core.dates import days_between
 
-    sealed = office.sealed() or ""
-    index = office.index()
-    cmp = sim.Comparison(office.policy, other, office.carry_before(first), index.fetch("#ruling"))
+    sealed = office.floor.sealed() or ""
+    index = office.customers.index()
+    cmp = sim.Comparison(office.policy, other, office.floor.carry_before(first), index.fetch("#ruling"))
     cache: dict = {}
-    fetch = office._fetcher(cache=cache, masked=office.masked_report_ins())
+    fetch = office.customers._fetcher(cache=cache, masked=office.customers.masked_report_ins())
     for date in days_between(first, last):
-        cmp.day(date, office.entries(date), date <= sealed, fetch)
+        cmp.day(date, office.floor.entries(date), date <= sealed, fetch)
         _release(office, cache)
     for i in range(0, len(cmp.deals), BATCH):
         cmp.splits(cmp.deals[i:i + BATCH], fetch, f"{last} 23:59:59")
@@ -65,8 +66,8 @@ BATCH = 500
 
 def _release(office, cache: dict) -> None:
     cache.clear()
-    office.index().release()
-    office.store.forget()
+    office.customers.index().release()
+    office.forget()
 
 
 def _show(env, view: dict) -> None:

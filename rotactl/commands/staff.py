@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import click
 
+from rotactl.app.signatures import public_key
 from rotactl.commands._shell import STAFF_ID, nonempty, reads, writes
 from rotactl.core import rules
 from rotactl.core.entries import Fine, Penalty, StaffAdd, StaffLeave, StaffSuspend
+from rotactl.core.errors import DomainError, UsageError
 from rotactl.core.penalties import half_rotation, suspended_until
-from rotactl.errors import DomainError, UsageError
 
 
 @click.group()
@@ -44,15 +45,6 @@ def staff_add(sid, name, role, team, trainee, ssh_key):
                 key=public_key(ssh_key) if ssh_key else "")
 
 
-def public_key(text: str) -> str:
-    from rotactl.store import signing
-
-    try:
-        return signing.parse_public_key(text)
-    except ValueError as exc:
-        raise UsageError(f"--ssh-key: {exc}") from None
-
-
 @writes(roster=True)
 def _add(act, sid, name, role, team, trainee, key):
     if sid in act.roster:
@@ -66,7 +58,7 @@ def _add(act, sid, name, role, team, trainee, key):
 @reads
 def staff_list(env, at):
     """The roster in rotation order."""
-    day = env.office.day(at)
+    day = env.office.floor.day(at)
     rows = [{"staff": m.id, "name": m.name, "role": m.role, "team": m.team or None, "trainee": m.trainee,
              "status": day.status(m.id, "visit") if m.active else "left",
              "suspended_until": m.suspended_until or None,

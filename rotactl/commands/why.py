@@ -5,11 +5,13 @@ import re
 
 import click
 
+from rotactl.app.rollover import DAY_END_ACTOR, before_day_end
 from rotactl.commands._shell import reads
 from rotactl.core import attribution, explain, rules
+from rotactl.core.dates import day_of
+from rotactl.core.errors import DomainError
+from rotactl.core.policy import policy_keys
 from rotactl.core.replay import replay_day
-from rotactl.office import DAY_END_ACTOR
-from rotactl.errors import DomainError
 
 ENTRY_ID = re.compile(r"e\d{8}\S*")      # an entry id (e + the day it was written …), not a phone
 CANDIDATES = ["staff", "status", "outcome", "rule"]
@@ -33,21 +35,21 @@ def why(env, at, ref):
 
 def decision(office, ref: str) -> dict:
     """Replay the entry's day up to the moment before it, and decide it again (core/explain.py)."""
-    entry = office.find_entry(ref)
+    entry = office.floor.find_entry(ref)
     if entry is None:
         raise DomainError(f"no entry {ref} in this office")
-    voided = office.voided()
-    date = entry.at[:10]
+    voided = office.floor.voided()
+    date = day_of(entry.at)
     if entry.kind == "distribute":           # a call given out at day end: the day as rollover replayed it
-        facts, _day_end = office.before_day_end(date, voided)
-        day = replay_day(office.carry_before(date), date, office.policy, facts)
+        facts, _day_end = before_day_end(office, date, voided)
+        day = replay_day(office.floor.carry_before(date), date, office.policy, facts)
         view = explain.distributed(day, entry, DAY_END_ACTOR)
     elif entry.kind not in explain.DECISION_KINDS:
         raise DomainError(f"{ref} is a {entry.kind} entry: it decided no receiver, so there is no decision to "
                           f"explain (why explains register, pass, handover and day-end distribute entries, or a "
                           f"customer's phone)")
     else:
-        view = _replayed(office, entry, office.entries(date, voided))
+        view = _replayed(office, entry, office.floor.entries(date, voided))
     if entry.id in voided:
         view["note"] = ("voided since: it counts nowhere now. " + view.get("note", "")).strip()
     return view
@@ -55,8 +57,8 @@ def decision(office, ref: str) -> dict:
 
 def _replayed(office, entry, entries: list) -> dict:
     """A register, pass or handover decided again on its day replayed up to the moment before it."""
-    date = entry.at[:10]
-    day = replay_day(office.carry_before(date), date, office.policy, explain.written_before(entries, entry))
+    date = day_of(entry.at)
+    day = replay_day(office.floor.carry_before(date), date, office.policy, explain.written_before(entries, entry))
     if entry.kind == "pass":
         return explain.pass_(day, entry)
     if entry.kind == "handover":
@@ -73,22 +75,22 @@ def _facts(office, phone: str, entry, day):
     """A customer's group as it stood when `entry` was decided, `entry` included."""
     if not phone:
         return None
-    group = office.group(phone, entry.at, day.carry)
+    group = office.customers.group(phone, entry.at, day.carry)
     return group.members, [r for r in group.records if r.id == entry.id or (r.at, r.id) < (entry.at, entry.id)]
 
 
 def chain(env, at: str, phone: str) -> dict:
     office = env.office
     key = env.phone(phone)
-    if not office.known_customer(key):
+    if not office.customers.known(key):
         raise DomainError(f"no customer with phone {env.mask(key)} is registered")
-    group = office.group(key, at, office.day(at).carry)
+    group = office.customers.group(key, at, office.floor.day(at).carry)
     steps = explain.chain(group.records, office.policy, at, group.departed)
     att = attribution.attribute(group.records, office.policy, at, group.departed)
     ch = attribution.channel(group.records, office.policy, at)
     for step in steps:
         step["customer"] = env.mask(step["customer"]) if step["customer"] else None
-    keys = rules.policy_keys(sorted({s["rule"] for s in steps}))
+    keys = policy_keys(sorted({s["rule"] for s in steps}))
     return {"customer": env.mask(key), "group": [env.mask(m) for m in group.members], "owner": att.owner,
             "protected_until": att.protected_until, "permanent": att.until == attribution.PERMANENT,
             "signed": att.signed, "channel": ch.agency, "chain": steps,
@@ -122,7 +124,8 @@ def _show_decision(env, view: dict) -> None:
     click.echo()
     env.emit(view["candidates"], CANDIDATES, title="逐个看过的人" if zh else "candidates, in the order looked at")
     click.echo()
-    env.emit(_policy_rows(view["policy"]), ["key", "value"], title="起作用的制度设置" if zh else "policy keys that decided it")
+    env.emit(_policy_rows(view["policy"]), ["key", "value"],
+             title="起作用的制度设置" if zh else "policy keys that decided it")
 
 
 def _show_chain(env, view: dict) -> None:

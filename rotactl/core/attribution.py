@@ -23,10 +23,11 @@ ATT-INHOUSE  a customer who came to the showroom before any valid report is
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from rotactl.core import dates
+from rotactl.core.dates import day_of
 from rotactl.core.entries import Deal, Entry, Reception, ReportIn, links_in
 from rotactl.core.phones import masks_of
 
@@ -149,7 +150,7 @@ class Replay:
             result.owner = target or None
             if not target:
                 result.until = None
-        if result.owner and not self.protected(moment[:10]):
+        if result.owner and not self.protected(day_of(moment)):
             result.owner, result.until = None, None
         return result
 
@@ -172,7 +173,7 @@ class Replay:
     def apply(self, record: Entry) -> None:
         result = self.result
         kind, moment = record.kind, record.at
-        day = moment[:10]
+        day = day_of(moment)
         self.settle(moment)
         if kind in ("visit", "call", "distribute") and record.claim:
             party, basis = record.claim, "call" if kind == "distribute" else kind   # a call given out at day end
@@ -225,7 +226,7 @@ def attribute(records: list[Entry], policy, at: str, departed: dict[str, tuple[s
 def report_window(report: ReportIn, policy) -> tuple[str, str]:
     """ATT-REPORT: a report claims arrivals from the lead time after it through its last valid day."""
     ch = policy.channel
-    return dates.add_minutes(report.at, ch.report_lead_minutes), dates.add_days(report.at[:10], ch.report_valid_days)
+    return dates.add_minutes(report.at, ch.report_lead_minutes), dates.add_days(day_of(report.at), ch.report_valid_days)
 
 
 @dataclass
@@ -273,8 +274,8 @@ def renewals(reports: list[ReportIn], window: dict, renew_days: int) -> dict[str
     latest: dict[str, ReportIn] = {}                 # agency -> its latest report so far
     for report in sorted(reports, key=lambda r: (r.at, r.id)):
         prev = latest.get(report.agency)
-        renews = (renew_days and prev is not None and report.at[:10] <= window[prev.id][1]
-                  and report.at[:10] <= dates.add_days(prev.at[:10], renew_days))
+        renews = (renew_days and prev is not None and day_of(report.at) <= window[prev.id][1]
+                  and day_of(report.at) <= dates.add_days(day_of(prev.at), renew_days))
         first[report.id] = first[prev.id] if renews else report
         latest[report.agency] = report
     return first
@@ -296,7 +297,7 @@ def channel(records: list[Entry], policy, at: str) -> Channel:
             break
         if visit.kind != "visit" or not visit.phone or visit.ckind:
             continue
-        day = visit.at[:10]
+        day = day_of(visit.at)
         if result.first_arrival is None:
             result.first_arrival = visit
         if result.agency and (result.until == PERMANENT or (result.until or "") >= day):
@@ -306,7 +307,7 @@ def channel(records: list[Entry], policy, at: str) -> Channel:
             result.agency = result.until = result.since = None
         valid = [r for r in reports
                  if window[r.id][0] <= visit.at and day <= window[r.id][1]
-                 and (not inhouse_until or (day > inhouse_until and r.at[:10] > result.first_arrival.at[:10]))
+                 and (not inhouse_until or (day > inhouse_until and day_of(r.at) > day_of(result.first_arrival.at)))
                  and report_matches(r, visit.phone, names.get(visit.phone, set()) | {visit.name})]
         valid.sort(key=lambda r: (first_of[r.id].at, first_of[r.id].id))    # a renewal keeps its first's place
         for report in valid:
@@ -329,6 +330,6 @@ def channel(records: list[Entry], policy, at: str) -> Channel:
             claim.toured = True
         elif isinstance(record, Deal) and record.stage in ("deposit", "contract"):
             claim.closed = True
-    if result.agency and result.until != PERMANENT and (result.until or "") < at[:10]:
+    if result.agency and result.until != PERMANENT and (result.until or "") < day_of(at):
         result.agency = None
     return result

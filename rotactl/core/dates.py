@@ -1,12 +1,33 @@
 """Date arithmetic on office wall-clock text ("YYYY-MM-DD HH:MM:SS"). Pure: no clock.
 
 Reading the clock and parsing what a person typed belong to the shell
-(`rotactl.clock`); the rules only add, compare and bucket the texts entries carry.
+(`rotactl.app.clock`); the rules only add, compare and bucket the texts entries carry.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
+
+
+# The parts of a moment "YYYY-MM-DD HH:MM:SS" (and of a day "YYYY-MM-DD"), by name rather than by offset.
+def day_of(at: str) -> str:
+    """"2026-11-02 09:05:00" → "2026-11-02"."""
+    return at[:10]
+
+
+def minute_of(at: str) -> str:
+    """"2026-11-02 09:05:00" → "2026-11-02 09:05" (what tables and messages show)."""
+    return at[:16]
+
+
+def month_of(day: str) -> str:
+    """A day or a moment → its month, "2026-11" (a ledger folder)."""
+    return day[:7]
+
+
+def day_number(day: str) -> str:
+    """"2026-11-02" → "02" (a day file's name in its month's folder)."""
+    return day[8:10]
 
 
 @functools.lru_cache(maxsize=1 << 16)

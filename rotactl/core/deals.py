@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
 
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import Deal
-from rotactl.errors import DomainError, LedgerError, UsageError
+from rotactl.core.errors import DomainError, LedgerError, UsageError
 
 FEN = Decimal("0.01")
 LIMIT = Decimal(10) ** 15
@@ -125,5 +126,5 @@ def refuse_duplicate(deals: Iterable[Deal], stage: str, unit: str) -> None:
     first = duplicate_of(deals, stage, unit)
     if first is not None:
         raise DomainError(f"duplicate deal: this customer's {stage} of unit {unit or '(none)'} is already "
-                          f"recorded as {first.id} at {first.at[:16]}; to correct it, void that entry and "
+                          f"recorded as {first.id} at {minute_of(first.at)}; to correct it, void that entry and "
                           "record a new one")

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rotactl.core import attribution, dates, rules
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import Handover, Pass, Reception, Skip
-from rotactl.core.phones import mask
+from rotactl.core.errors import DomainError
 from rotactl.core.penalties import pass_penalty
+from rotactl.core.phones import mask
 from rotactl.core.rotation import Context, Decision, Lead, decide, decide_pass, is_customer
 from rotactl.core.state import Day
-from rotactl.errors import DomainError
 
 
 @dataclass
@@ -91,7 +92,8 @@ def handover(day: Day, reception: Reception, taker: str, at: str, actor: str) ->
         raise DomainError(f"{taker} is already receiving that customer")
     limit = day.policy.counting.handover_minutes          # ATT-RECOGNISED: 轮岗3 八 10 minutes
     if limit and dates.minutes_between(reception.at, at) > limit:
-        raise DomainError(f"the reception began at {reception.at[11:16]}, more than {limit} minutes ago: too late "
+        began = minute_of(reception.at)[11:]
+        raise DomainError(f"the reception began at {began}, more than {limit} minutes ago: too late "
                           f"to hand back (ATT-RECOGNISED); {giver} keeps the customer and the dispute rules apply")
     counted = day.policy.counting.handover == "counted"
     return Handover(at=at, actor=actor, ref=reception.id, phone=reception.phone, staff=giver, receiver=taker,

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from rotactl.core import rules, splits
 from rotactl.core.attribution import Attribution, attribute, channel, joined_at
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import Claim, Deal, Entry, Fine, Reception, Ruling
+from rotactl.core.errors import DomainError
 from rotactl.core.splits import HOUSE, Episode
-from rotactl.errors import DomainError
 
 
 def dispute_id(kind: str, entry_id: str) -> str:
@@ -94,30 +95,45 @@ class Group:
 
 
 def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
-    policy, at = group.policy, group.at
-    eps = episodes(group.records, at)
-    disputes: list[dict] = []
+    """DSP-DETECT over one customer group: a dispute for each deal closed by someone other than the
+    protected owner, for two agencies' claims, and for each `claim` entry; each with the policy's
+    proposal (or the ruling), and every deal's credited split."""
+    eps = episodes(group.records, group.at)
+    live = [e for e in eps if not e.refunded]
     credits: dict[str, dict] = {}
 
     def finish(d: dict, raised: str, late: bool) -> dict:
-        ruling = rulings.get(d["id"])
-        due, deadline = splits.house_due(policy, raised, at)
-        if deadline is not None:        # the manager's deadline, else the claim window's
-            d["deadline"] = deadline
-        d["raised"] = raised[:16]
-        if ruling:
-            d["status"], d["award"] = "ruled", award_of(ruling)
-            d["ruling"] = {"by": ruling.actor, "at": ruling.at[:16], "reason": ruling.reason}
-        else:
-            d["status"] = "late" if late else "open"
-            if due:
-                d["proposal"], d["rule"] = {HOUSE: 100}, rules.SPL_HOUSE
-        return d
+        return _finish(d, raised, late, rulings.get(d["id"]), group.policy, group.at)
 
-    staff_by_episode: dict[int, dict] = {}
-    for episode in eps:
-        if episode.refunded:
-            continue
+    disputes, staff_by_episode = _staff_disputes(group, live, finish, credits)
+    agency = _agency_dispute(group, live, finish)
+    if agency is not None:
+        disputes.append(agency)
+    disputes += _claim_disputes(group, live, staff_by_episode, finish, credits)
+    return Analysis(disputes, credits)
+
+
+def _finish(d: dict, raised: str, late: bool, ruling: Ruling | None, policy, at: str) -> dict:
+    """A dispute's status, deadline and ruling, or the house account when it was left too long."""
+    due, deadline = splits.house_due(policy, raised, at)
+    if deadline is not None:        # the manager's deadline, else the claim window's
+        d["deadline"] = deadline
+    d["raised"] = minute_of(raised)
+    if ruling:
+        d["status"], d["award"] = "ruled", award_of(ruling)
+        d["ruling"] = {"by": ruling.actor, "at": minute_of(ruling.at), "reason": ruling.reason}
+    else:
+        d["status"] = "late" if late else "open"
+        if due:
+            d["proposal"], d["rule"] = {HOUSE: 100}, rules.SPL_HOUSE
+    return d
+
+
+def _staff_disputes(group: Group, live: list[Episode], finish, credits: dict) -> tuple[list[dict], dict]:
+    """Each deal episode's credit, and a dispute where its closer is not the customer's owner before it
+    (with the dispute of each episode, by id(), for the claims that follow)."""
+    disputes, by_episode = [], {}
+    for episode in live:
         before = group.owner_before(episode.first)
         owner = before.owner
         for deal in episode.deals:
@@ -132,31 +148,39 @@ def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
         proposal, rule, raised, late = splits.staff_proposal(group, episode, owner)
         d = {"id": dispute_id("staff", episode.first.id), "kind": "staff", "customer": episode.phone,
              "closer": episode.closer, "stage": episode.stage,
-             "claimants": [{"party": owner, "basis": _basis(before), "since": (before.since or "")[:16]},
-                           {"party": episode.closer, "basis": episode.stage, "since": episode.first.at[:16]}],
-             "proposal": proposal, "rule": rule, "deadline": splits.window_deadline(policy, episode)}
+             "claimants": [{"party": owner, "basis": _basis(before), "since": minute_of(before.since or "")},
+                           {"party": episode.closer, "basis": episode.stage, "since": minute_of(episode.first.at)}],
+             "proposal": proposal, "rule": rule, "deadline": splits.window_deadline(group.policy, episode)}
         d = finish(d, raised, late)
         disputes.append(d)
-        staff_by_episode[id(episode)] = d
+        by_episode[id(episode)] = d
         for deal in episode.deals:
             credits[deal.id] = _credit(d)
+    return disputes, by_episode
 
-    live = [e for e in eps if not e.refunded]
-    ch = channel(group.records, policy, at)
-    if len(ch.claims) >= 2:                                # two agencies (DSP-DETECT, SPL-AGENCY)
-        episode = live[-1] if live else None
-        proposal, rule = splits.agency_proposal(policy, ch, episode)
-        arrival = min((c.arrival for c in ch.claims.values()), key=lambda r: (r.at, r.id))
-        d = {"id": dispute_id("agency", arrival.id), "kind": "agency",
-             "customer": episode.phone if episode else arrival.phone,          # the deal's phone
-             "closer": episode.closer if episode else None, "stage": episode.stage if episode else None,
-             "claimants": [{"party": c.agency, "basis": c.evidence, "since": c.report.at[:16]}
-                           for c in sorted(ch.claims.values(), key=lambda c: (c.report.at, c.report.id))],
-             "proposal": proposal, "rule": rule, "deadline": None}
-        disputes.append(finish(d, arrival.at, False))
 
-    for record in group.records:                           # every claim entry (DSP-DETECT)
-        if not isinstance(record, Claim) or record.at > at:
+def _agency_dispute(group: Group, live: list[Episode], finish) -> dict | None:
+    """Two agencies claiming the customer (DSP-DETECT, SPL-AGENCY), about the last deal episode."""
+    ch = channel(group.records, group.policy, group.at)
+    if len(ch.claims) < 2:
+        return None
+    episode = live[-1] if live else None
+    proposal, rule = splits.agency_proposal(group.policy, ch, episode)
+    arrival = min((c.arrival for c in ch.claims.values()), key=lambda r: (r.at, r.id))
+    d = {"id": dispute_id("agency", arrival.id), "kind": "agency",
+         "customer": episode.phone if episode else arrival.phone,          # the deal's phone
+         "closer": episode.closer if episode else None, "stage": episode.stage if episode else None,
+         "claimants": [{"party": c.agency, "basis": c.evidence, "since": minute_of(c.report.at)}
+                       for c in sorted(ch.claims.values(), key=lambda c: (c.report.at, c.report.id))],
+         "proposal": proposal, "rule": rule, "deadline": None}
+    return finish(d, arrival.at, False)
+
+
+def _claim_disputes(group: Group, live: list[Episode], staff_by_episode: dict, finish, credits: dict) -> list[dict]:
+    """Every `claim` entry (DSP-DETECT), about the deal episode it came after; a ruled one credits it."""
+    policy, out = group.policy, []
+    for record in group.records:
+        if not isinstance(record, Claim) or record.at > group.at:
             continue
         party = record.party
         episode = next((e for e in reversed(live) if e.first.at <= record.at), live[-1] if live else None)
@@ -176,19 +200,19 @@ def analyse(group: Group, rulings: dict[str, Ruling]) -> Analysis:
         d = {"id": dispute_id("claim", record.id), "kind": "claim",
              "customer": episode.phone if episode else record.phone,           # the deal's phone
              "closer": episode.closer if episode else None, "stage": episode.stage if episode else None,
-             "claimants": [{"party": party, "basis": "claim", "since": record.at[:16]}]
+             "claimants": [{"party": party, "basis": "claim", "since": minute_of(record.at)}]
              + [{"party": p, "basis": "owner" if episode is None else "closer", "since": None}
                 for p in dict.fromkeys(others)],
              "proposal": proposal, "rule": rule,
              "deadline": splits.window_deadline(policy, episode) if episode else None,
              "note": record.note}
         d = finish(d, record.at, late)
-        disputes.append(d)
+        out.append(d)
         if episode is not None and d["status"] == "ruled":
             for deal in episode.deals:
                 if credits.get(deal.id, {}).get("status") != "ruled":
                     credits[deal.id] = _credit(d)
-    return Analysis(disputes, credits)
+    return out
 
 
 def _basis(att: Attribution) -> str:

@@ -75,7 +75,7 @@ class Entry:
         state.update(values)
 
     @classmethod
-    def trusted(cls, values: dict) -> "Entry":
+    def trusted(cls, values: dict) -> Entry:
         """An instance from values already known to name only this class's fields, all required ones
         among them (the store's decoder checks that once per kind)."""
         entry = object.__new__(cls)
@@ -89,7 +89,7 @@ class Entry:
 
     __delattr__ = __setattr__
 
-    def replace(self, **changes) -> "Entry":
+    def replace(self, **changes) -> Entry:
         """A copy with some fields changed."""
         unknown = changes.keys() - self.__dict__.keys()
         if unknown:

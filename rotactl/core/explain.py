@@ -4,20 +4,22 @@ The shell replays the entry's day up to the moment before it (`written_before`) 
 here; `reception`, `pass_` and `handover` call the very functions the desk called (`desk.register`,
 `rotation.decide_pass`, `desk.handover`) and return what they looked at: the order with each
 person's status and owed make-ups, every candidate with the outcome and rule that applied to them,
-the receiver and rule, and the policy knobs those rules read (`rules.READS`). When the decision does
+the receiver and rule, and the policy knobs those rules read (`policy.READS`). When the decision does
 not come out as recorded (a manager's `--to`, an entry voided since, a policy changed since), the
 explanation says so and names the rule recorded. `chain` is a customer's attribution, fact by fact.
 Pure: no files, no clock.
 """
 from __future__ import annotations
 
-from rotactl.core import attribution, rules
-from rotactl.core.desk import handover as decide_handover, register
+from rotactl.core import attribution, policy, rules
+from rotactl.core.dates import minute_of
+from rotactl.core.desk import handover as decide_handover
+from rotactl.core.desk import register
 from rotactl.core.entries import Entry, Skip, skips_view
+from rotactl.core.errors import DomainError
 from rotactl.core.penalties import call_cycle, distribute_calls, pass_penalty
 from rotactl.core.rotation import SKIP_OUTCOMES, Candidate, decide_pass
 from rotactl.core.state import Day
-from rotactl.errors import DomainError
 
 DECISION_KINDS = ("visit", "call", "pass", "handover")
 
@@ -52,10 +54,10 @@ def _view(day: Day, entry: Entry, queue: str, replayed: dict, candidates: list[d
                 "skipped": skips_view(entry.skipped)}
     same = not error and all(replayed.get(k) == v for k, v in recorded.items())
     looked_rules = list(also) + [recorded["rule"], replayed.get("rule", "")] + [c["rule"] for c in candidates]
-    view = {"entry": entry.id, "kind": entry.kind, "at": entry.at[:16], "queue": queue,
+    view = {"entry": entry.id, "kind": entry.kind, "at": minute_of(entry.at), "queue": queue,
             "customer": getattr(entry, "phone", "") or None, **recorded,
             "reproduced": same, "state": state(day, queue), "candidates": candidates,
-            "policy": {key: _knob(day.policy, key) for key in rules.policy_keys(r for r in looked_rules if r)}}
+            "policy": {key: _knob(day.policy, key) for key in policy.policy_keys(r for r in looked_rules if r)}}
     if not same:
         view["replayed"] = {k: replayed.get(k) for k in ("receiver", "counted", "rule", "skipped")}
         view["note"] = error or (f"deciding again in the state it was taken in does not give what was recorded "
@@ -180,8 +182,8 @@ def chain(records: list[Entry], policy, at: str, departed) -> list[dict]:
         rule, party = _fact_rule(record, before, after, collisions), _party(record)
         if rule is None:
             continue
-        out.append({"at": record.at[:16], "entry": record.id, "kind": record.kind, "customer": record.phone or None,
-                    "party": party, "rule": rule, "owner": after.owner,
+        out.append({"at": minute_of(record.at), "entry": record.id, "kind": record.kind,
+                    "customer": record.phone or None, "party": party, "rule": rule, "owner": after.owner,
                     "protected_until": after.protected_until, "permanent": after.until == attribution.PERMANENT})
     return out
 

@@ -27,8 +27,8 @@ from rotactl.core.entries import Entry
 from rotactl.core.state import Day, Member
 
 IN_TURN = frozenset({rules.ROT_NEXT, rules.ROT_CONSUMED, rules.ROT_MAKEUP, rules.CNT_NEW, rules.DAY_ROLLOVER})
-COLUMNS = ["staff", "name", "present", "offered", "turns", "owed_makeups", "makeups", "forfeits", "passes", "out_of_turn",
-           "fair_share", "deviation"]
+COLUMNS = ["staff", "name", "present", "offered", "turns", "owed_makeups", "makeups", "forfeits", "passes",
+           "out_of_turn", "fair_share", "deviation"]
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Tally:
     passes: int = 0
     out_of_turn: int = 0
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from rotactl.core import dates, rules
+from rotactl.core.dates import day_of
 from rotactl.core.entries import Distribute, HelpCredit, Penalty
 from rotactl.core.state import Day
 
@@ -41,12 +42,12 @@ def pass_penalty(day: Day, sid: str, at: str, queue: str = "visit") -> PassPenal
 
 def suspended_until(at: str, days: int) -> str:
     """PEN-SUSPEND: a suspension starts at once and lasts through the N following days."""
-    return dates.add_days(at[:10], days)
+    return dates.add_days(day_of(at), days)
 
 
 def half_rotation(at: str, days: int) -> tuple[str, str]:
     """PEN-HALF by a manager: from today through the N following days."""
-    return at[:10], dates.add_days(at[:10], days)
+    return day_of(at), dates.add_days(day_of(at), days)
 
 
 def help_credits(day: Day, actor: str) -> list[HelpCredit]:

@@ -1,6 +1,6 @@
 """Phones as the rules see them: opaque stored text, equal when the customer is the same.
 
-Ledger formats 2 and 3 store an *identity* "+86 139****0001~TOKEN~MASKTOKEN" (`rotactl.keys`):
+Ledger formats 2 and 3 store an *identity* "+86 139****0001~TOKEN~MASKTOKEN" (`rotactl.store.keyring`):
 its display mask, then keyed hashes; format 1 stored the full number "+86 13900000001".
 The rules only compare phones, show their masks and list the mask keys a masked
 report-in could carry — all three work on either form, without any key.
@@ -57,5 +57,6 @@ def masks_of(stored: str) -> tuple[str, ...]:
 
 
 def is_identity(stored: str) -> bool:
-    """A phone stored as an identity (formats 2 and 3; not a report-in's mask key, which has no number behind it to reveal)."""
+    """A phone stored as an identity (formats 2 and 3), not a report-in's mask key, which has no number
+    behind it to reveal."""
     return "~" in stored

@@ -7,11 +7,26 @@ and their outcomes); it never decides anything again. Decisions are made in
 from __future__ import annotations
 
 from rotactl.core import dates, rules
+from rotactl.core.dates import month_of
+from rotactl.core.entries import (
+    QUEUES,
+    Deal,
+    Entry,
+    Fine,
+    FreeDay,
+    Handover,
+    HelpCredit,
+    Pass,
+    Penalty,
+    Presence,
+    Reception,
+    StaffAdd,
+    StaffLeave,
+    StaffSuspend,
+)
+from rotactl.core.errors import LedgerError
 from rotactl.core.penalties import suspended_until
-from rotactl.core.entries import (QUEUES, Deal, Entry, Fine, FreeDay, Handover, HelpCredit, Pass, Penalty,
-                                  Presence, Reception, StaffAdd, StaffLeave, StaffSuspend)
 from rotactl.core.state import Carry, Day, Member, Queue, Serving
-from rotactl.errors import LedgerError
 
 WALK_RULES = (rules.ROT_NEXT, rules.ROT_CONSUMED)
 
@@ -250,7 +265,7 @@ def _deal(day: Day, e: Deal) -> None:
         day.deal_phones.add(e.phone)
         carry = day.carry
         day.stat(e.staff).deals += 1
-        month = carry.month_deals.setdefault(e.at[:7], {})
+        month = carry.month_deals.setdefault(month_of(e.at), {})
         month[e.staff] = month.get(e.staff, 0) + 1
         carry.week_deals[e.staff] = carry.week_deals.get(e.staff, 0) + 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rotactl.core.dates import minute_of
 from rotactl.core.deals import Rate, commission, rate, read_amount, split_amount
 from rotactl.core.entries import Deal
 from rotactl.core.splits import HOUSE
@@ -29,10 +30,11 @@ def credited_deals(deals: list[Deal], credits: dict[str, dict], pay=None) -> lis
         percent = getattr(pay, f"{deal.stage}_percent", 0) if pay is not None else 0
         for party, pct in credit["split"].items():
             base, earned = commission(amounts[party], percent, pay.rate_permille if pay is not None else 0)
-            rows.append({"commission_base": base, "commission": earned, **{"staff": party, "deal": deal.id, "at": deal.at[:16], "customer": deal.phone,
+            rows.append({"commission_base": base, "commission": earned, "staff": party, "deal": deal.id,
+                         "at": minute_of(deal.at), "customer": deal.phone,
                          "closer": deal.staff, "stage": deal.stage, "unit": deal.unit, "share": pct,
                          "amount": amounts[party], "rule": credit["rule"],
-                         "status": credit["status"] or "settled", "dispute": credit["dispute"]}})
+                         "status": credit["status"] or "settled", "dispute": credit["dispute"]})
     return rows
 
 
@@ -60,7 +62,7 @@ def report_rows(roster: dict[str, Member], days_stats: list[dict[str, Stats]], s
         row["penalties"] = stat.penalties
         rows.append({**row, **_credited(by_party.pop(sid, []))})
     for party, mine in sorted(by_party.items()):
-        rows.append({"staff": party, "name": "公佣" if party == HOUSE else "", **{f: 0 for f in FIELDS},
+        rows.append({"staff": party, "name": "公佣" if party == HOUSE else "", **dict.fromkeys(FIELDS, 0),
                      "fines": Decimal(0), "conversion": Rate(0), "penalties": [], **_credited(mine)})
     return rows
 

@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from rotactl.core import dates, rules
 from rotactl.core.entries import Skip
+from rotactl.core.errors import DomainError
 from rotactl.core.state import Day, Queue
-from rotactl.errors import DomainError
 
 NONCUSTOMER_KINDS = ("vendor", "press", "peer", "survey")
 
@@ -295,6 +295,24 @@ def _decide(day: Day, lead: Lead, ctx: Context) -> Decision:
         return credited(Decision(ctx.repeat_receiver, counting.repeat_same_day == "counted", rules.CNT_REPEAT,
                                  claim=ctx.owner))       # CNT-REPEAT
 
+    known = _known_customer(day, lead, ctx, credited)
+    if known is not None:
+        return known
+
+    if policy.skips.after_hours == "duty" and after_hours(lead.at, policy):   # ROT-DUTY
+        receiver = first_available(day, lead.queue, lead.absent)
+        if receiver is None:
+            raise NobodyAvailable(day, lead.queue)
+        return credited(Decision(receiver, False, rules.ROT_DUTY))
+
+    return credited(rotation(day, lead))
+
+
+def _known_customer(day: Day, lead: Lead, ctx: Context, credited) -> Decision | None:
+    """A customer someone already has (CNT-SIGNED, CNT-UNSIGNED), brought by an old customer
+    (ATT-REFERRAL) or asking for someone (CNT-DESIGNATED, ATT-DESIGNATED): their decision, credited
+    (`credited`: whom the registration claims the customer for), or None: the rotation decides."""
+    counting = day.policy.counting
     designated = lead.designated
     owner = ctx.owner
     if owner and designated and designated != owner:
@@ -310,8 +328,7 @@ def _decide(day: Day, lead: Lead, ctx: Context) -> Decision:
         return decision
 
     if ctx.referral_owner and counting.referral == "owner" and not designated:   # ATT-REFERRAL
-        decision = _to_owner(day, lead, ctx.referral_owner, rules.ATT_REFERRAL, False)
-        return credited(decision)
+        return credited(_to_owner(day, lead, ctx.referral_owner, rules.ATT_REFERRAL, False))
 
     if designated:                                         # CNT-DESIGNATED / ATT-DESIGNATED
         if _available(day, designated, lead.queue, lead.absent):
@@ -321,14 +338,7 @@ def _decide(day: Day, lead: Lead, ctx: Context) -> Decision:
         decision.claim = designated                        # … and the designated person follows up
         decision.candidates = (_unavailable(day, designated, lead, rules.CNT_DESIGNATED),) + decision.candidates
         return credited(decision)
-
-    if policy.skips.after_hours == "duty" and after_hours(lead.at, policy):   # ROT-DUTY
-        receiver = first_available(day, lead.queue, lead.absent)
-        if receiver is None:
-            raise NobodyAvailable(day, lead.queue)
-        return credited(Decision(receiver, False, rules.ROT_DUTY))
-
-    return credited(rotation(day, lead))
+    return None
 
 
 def call_lead(day: Day, lead: Lead) -> Decision:

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rotactl.core import attribution, desk, disputes, fairness, rules
+from rotactl.core.dates import minute_of
 from rotactl.core.entries import Entry, skips_view
+from rotactl.core.errors import DomainError
 from rotactl.core.penalties import day_end, pass_penalty
 from rotactl.core.replay import apply, end_day, start_day
 from rotactl.core.rotation import decide_pass
 from rotactl.core.state import Carry
-from rotactl.errors import DomainError
 
 DAY_END_ACTOR = "rollover"
 COMPARED = ("receiver", "counted", "rule", "skipped", "owner", "fine")
@@ -287,7 +288,7 @@ class Comparison:
 
 
 def _change(entry: Entry, name: str, before, after) -> dict:
-    return {"entry": entry.id, "at": entry.at[:16], "field": name, "before": before, "after": after}
+    return {"entry": entry.id, "at": minute_of(entry.at), "field": name, "before": before, "after": after}
 
 
 def _split(run: Run, deal: Entry, fetch, rulings, at: str) -> dict | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rotactl.core import dates, rules
+from rotactl.core.dates import day_of
 from rotactl.core.entries import Deal, Reception
 
 HOUSE = "house"
@@ -64,10 +65,10 @@ def help_receptions(records, helper: str, owner: str, until: str) -> list[Recept
 def staff_proposal(group, episode: Episode, owner: str) -> tuple[dict, str, str, bool]:
     """(proposal, rule, raised at, late) for a deal closed by someone who is not the owner."""
     policy, closer, first = group.policy, episode.closer, episode.first
-    day = first.at[:10]
+    day = day_of(first.at)
     helps = help_receptions(group.records, closer, owner, first.at)
     if helps:
-        same_day = [v for v in helps if v.at[:10] == day]
+        same_day = [v for v in helps if day_of(v.at) == day]
         designated = all(v.rule not in HELP_RULES and v.designated == owner for v in helps)
         if designated and policy.splits.designated_absent == "receiver":    # ATT-DESIGNATED
             return ({closer: 100} if same_day else {owner: 100}), rules.ATT_DESIGNATED, first.at, False
@@ -104,7 +105,7 @@ def late(policy, episode: Episode, raised: str) -> bool:
     """DSP-WINDOW: was a claim raised at `raised` after the policy's window for this episode?"""
     window = policy.disputes.window
     if window == "days":
-        return raised[:10] > dates.add_days(episode.first.at[:10], policy.disputes.window_days)
+        return day_of(raised) > dates.add_days(day_of(episode.first.at), policy.disputes.window_days)
     if window == "contract":
         return any(d.stage == "contract" and d.at < raised for d in episode.deals)
     return False
@@ -112,7 +113,7 @@ def late(policy, episode: Episode, raised: str) -> bool:
 
 def window_deadline(policy, episode: Episode) -> str | None:
     if policy.disputes.window == "days":
-        return dates.add_days(episode.first.at[:10], policy.disputes.window_days)
+        return dates.add_days(day_of(episode.first.at), policy.disputes.window_days)
     return None
 
 
@@ -141,7 +142,7 @@ def family_agencies(claims) -> tuple[dict, str]:
     则谁先成功邀约的就归属谁 (the group's first valid claim owns it, ATT-FAMILY)."""
     by_arrival = sorted(claims, key=lambda c: (c.arrival.at, c.arrival.id))
     first = by_arrival[0]
-    same_day = [c for c in by_arrival if c.arrival.at[:10] == first.arrival.at[:10]]
+    same_day = [c for c in by_arrival if day_of(c.arrival.at) == day_of(first.arrival.at)]
     if len(same_day) >= 2:
         shares = {c.agency: 100 // len(same_day) for c in same_day}
         shares[first.agency] += 100 - sum(shares.values())
@@ -154,5 +155,5 @@ def house_due(policy, raised: str, at: str) -> tuple[bool, str | None]:
     days = policy.disputes.house_after_days
     if not days:
         return False, None
-    deadline = dates.add_days(raised[:10], days)
-    return at[:10] > deadline, deadline
+    deadline = dates.add_days(day_of(raised), days)
+    return day_of(at) > deadline, deadline

@@ -72,7 +72,7 @@ class Carry:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Carry":
+    def from_dict(cls, data: dict) -> Carry:
         roster = {}
         for item in data.get("roster", []):
             roster[item["id"]] = Member(**item)
@@ -81,7 +81,7 @@ class Carry:
                    {m: dict(v) for m, v in data.get("month_deals", {}).items()},
                    dict(data.get("week_deals", {})), data.get("week", ""), list(data.get("free_days", [])))
 
-    def copy(self) -> "Carry":
+    def copy(self) -> Carry:
         return Carry.from_dict(self.to_dict())
 
 

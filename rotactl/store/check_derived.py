@@ -2,9 +2,9 @@
 signatures made before `migrate` (verified over the format-1 record)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 from rotactl.store.files import CHECKPOINTS, checkpoint_hash
 
 
@@ -39,7 +39,8 @@ def check_month_indexes(ledger) -> Iterator[str]:
         for path in found:
             rel = path.relative_to(ledger.store.root).as_posix()
             parts = path.name.split(".")
-            if len(parts) != 4 or not path.name.endswith(months.SUFFIX) or parts[2] != checkpoint_hash(path.read_bytes()):
+            named = len(parts) == 4 and path.name.endswith(months.SUFFIX)
+            if not named or parts[2] != checkpoint_hash(path.read_bytes()):
                 yield f"{rel}:1: month index does not match its name (edited?)"
         current = months.in_force(ledger.store, folder.name) if found else None
         if current is not None and current.read_text(encoding="utf-8") != months.build(

@@ -3,7 +3,9 @@ every commit against its parents."""
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
+
+from rotactl.core.dates import month_of
 
 CHECKPOINTS = "checkpoints"
 
@@ -16,10 +18,10 @@ def check_committed(ledger) -> Iterator[str]:
     root = ledger.store.root
     if not git.is_repo(root) or not git.has_head(root):
         return
-    trusted = ledger.prior.get("files", {}) if ledger.since else {}
-    if ledger.since:                        # the months before were verified and are unchanged (`checked`)
+    trusted = ledger.prior.get("files", {}) if ledger.run.since else {}
+    if ledger.run.since:                        # the months before were verified and are unchanged (`checked`)
         recent = tuple(f"{top}/{m}" for top in ("ledger", CHECKPOINTS) if (root / top).is_dir()
-                       for m in os.listdir(root / top) if m >= ledger.since[:7])
+                       for m in os.listdir(root / top) if m >= month_of(ledger.run.since))
         if not recent:
             return
         committed = git.tree(root, paths=recent)

@@ -22,6 +22,9 @@ from __future__ import annotations
 import json
 import os
 
+from rotactl.core.dates import month_of
+from rotactl.store.files import day_of_file
+
 NAME = "checked.json"
 VERSION = 1
 
@@ -33,19 +36,19 @@ def _stats(store, through: str, after: str = "") -> dict[str, list[int]]:
     for top in ("ledger", "checkpoints"):
         base = store.root / top
         for month in sorted(os.listdir(base)) if base.is_dir() else []:
-            if month > through[:7] or month < after[:7]:
+            if month > month_of(through) or month < month_of(after):
                 continue
             for entry in os.scandir(base / month):
-                day = f"{month}-{entry.name[:2]}"
-                if entry.name[2:3] == "." and day > through:
+                rel = f"{top}/{month}/{entry.name}"
+                if entry.name[2:3] == "." and day_of_file(rel) > through:   # a day's file (not a month index)
                     continue
                 st = entry.stat()
-                out[f"{top}/{month}/{entry.name}"] = [st.st_size, st.st_mtime_ns]
+                out[rel] = [st.st_size, st.st_mtime_ns]
     return out
 
 
 def _policy(store) -> str:
-    from rotactl.policy import version
+    from rotactl.core.policy import version
 
     try:
         return version(store.policy_path.read_bytes())
@@ -76,7 +79,7 @@ def save(store, through: str, state: dict, before: dict | None = None) -> None:
     the watermark this check started from, whose files need no second look."""
     if before:
         start = before["through"]
-        files = {k: v for k, v in before["files"].items() if k.split("/")[1] < start[:7]}
+        files = {k: v for k, v in before["files"].items() if k.split("/")[1] < month_of(start)}
         files.update(_stats(store, through, start))
     else:
         files = _stats(store, through)

@@ -36,8 +36,8 @@ import io
 import re
 from itertools import compress
 
-from rotactl.errors import UsageError
-from rotactl.textcheck import problem
+from rotactl.core.errors import UsageError
+from rotactl.core.text import problem
 
 Record = dict[str, str]
 
@@ -252,7 +252,7 @@ def canonical_line(record: Record) -> bytes:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-CONTROL = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])   # every control byte but LF (CR too)
+CONTROL = bytes([*range(0x0a), *range(0x0b, 0x20), 0x7f])   # every control byte but LF (CR too)
 
 
 def has_control(data: bytes) -> bool:

@@ -3,7 +3,7 @@
 Layout of an office directory::
 
     rotactl.toml                      policy (SPEC §6)
-    office.toml                       ledger format, office id, key check values (`rotactl.keys`)
+    office.toml                       ledger format, office id, key check values (`rotactl.store.keyring`)
     ledger/2026-11/02.csv             every entry of 2 Nov (ledger format 3: CSV, `store.codecs`)
     checkpoints/2026-11/02.HASH.toml  written by rollover: the day's seal and carried state
     .rotactl/                         git-ignored cache: writer id, derived index (deletable)
@@ -27,9 +27,10 @@ import time
 import tomllib
 from pathlib import Path
 
+from rotactl.core.dates import day_number, day_of, month_of
+from rotactl.core.errors import LedgerError
 from rotactl.store import codecs
 from rotactl.store.scan import DAY_END_WRITER, SUFFIXES, FileScan, Line, scan_text  # noqa: F401 (re-exported)
-from rotactl.errors import LedgerError
 
 LEDGER = "ledger"
 CHECKPOINTS = "checkpoints"
@@ -38,8 +39,29 @@ LOCAL = ".rotactl"
 
 def partition(at: str, kind: str = "") -> str:
     """The file (relative to the office) that holds an entry at this time: one file a day."""
-    day = at[:10]
-    return f"{LEDGER}/{day[:7]}/{day[8:10]}.csv"
+    return day_file(day_of(at))
+
+
+def day_file(day: str, suffix: str = ".csv") -> str:
+    """"2026-11-02" → "ledger/2026-11/02.csv" (`suffix`: the file of another ledger format)."""
+    return f"{LEDGER}/{month_of(day)}/{day_number(day)}{suffix}"
+
+
+def day_of_file(rel: str) -> str:
+    """"ledger/2026-11/02.csv" → "2026-11-02"."""
+    _top, month, name = rel.split("/")
+    return f"{month}-{name[:2]}"
+
+
+def month_of_file(rel: str) -> str:
+    """"ledger/2026-11/02.csv" (or a checkpoint's path) → "2026-11"."""
+    return rel.split("/")[1]
+
+
+def checkpoint_day(month: str, name: str) -> str | None:
+    """The day a file of a checkpoints folder seals ("02.5093014567d2.toml" in 2026-11 → "2026-11-02"),
+    or None for a file that is not a checkpoint (a month index, a temporary file)."""
+    return f"{month}-{name[:2]}" if name[2:3] == "." and name.endswith(".toml") else None
 
 
 class Store:
@@ -116,9 +138,7 @@ class Store:
         self._scans.clear()
 
     def day_files(self, day: str) -> list[str]:
-        folder = self.root / LEDGER / day[:7]
-        return [f"{LEDGER}/{day[:7]}/{day[8:10]}{suffix}" for suffix in SUFFIXES
-                if (folder / f"{day[8:10]}{suffix}").is_file()]
+        return [rel for rel in (day_file(day, suffix) for suffix in SUFFIXES) if (self.root / rel).is_file()]
 
     def read_day(self, day: str, strict: bool = True) -> list[Line]:
         entries: list[Line] = []
@@ -138,7 +158,7 @@ class Store:
             return []
         out = []
         for month in sorted(os.listdir(base)):
-            if after and month < after[:7]:
+            if after and month < month_of(after):
                 continue
             folder = base / month
             if not folder.is_dir():
@@ -256,12 +276,12 @@ class Store:
     # DD.<hash of its bytes>.toml; the bytes depend on the day's lines only (no clock, no actor), so clones
     # that seal the same lines write one file and others write two: no git conflict. Legacy: DD.toml.
     def checkpoint_files(self, day: str) -> list[Path]:
-        folder = self.root / CHECKPOINTS / day[:7]
+        folder = self.root / CHECKPOINTS / month_of(day)
         try:
             names = os.listdir(folder)
         except OSError:
             return []
-        return sorted(folder / n for n in names if n.endswith(".toml") and n[:2] == day[8:10] and n[2] == ".")
+        return sorted(folder / n for n in names if checkpoint_day(month_of(day), n) == day)
 
     def latest_checkpoint(self, before: str = "9999-99-99") -> str | None:
         """The last sealed day strictly before `before`, or None."""
@@ -269,12 +289,10 @@ class Store:
         if not base.is_dir():
             return None
         for month in sorted(os.listdir(base), reverse=True):
-            if month > before[:7] or not (base / month).is_dir():
+            if month > month_of(before) or not (base / month).is_dir():
                 continue
-            names = sorted((n for n in os.listdir(base / month) if n.endswith(".toml") and n[2:3] == "."),
-                           reverse=True)
-            for name in names:
-                day = f"{month}-{name[:2]}"
+            days = sorted((d for n in os.listdir(base / month) if (d := checkpoint_day(month, n))), reverse=True)
+            for day in days:
                 if day < before:
                     return day
         return None
@@ -282,9 +300,8 @@ class Store:
     def sealed_days(self) -> list[str]:
         """Every day that has a checkpoint, in order."""
         base = self.root / CHECKPOINTS
-        return sorted({f"{month}-{name[:2]}" for month in (os.listdir(base) if base.is_dir() else [])
-                       if (base / month).is_dir()
-                       for name in os.listdir(base / month) if name.endswith(".toml") and name[2:3] == "."})
+        return sorted({day for month in (os.listdir(base) if base.is_dir() else []) if (base / month).is_dir()
+                       for name in os.listdir(base / month) if (day := checkpoint_day(month, name))})
 
     def read_checkpoint_file(self, path: Path) -> dict:
         try:
@@ -298,7 +315,7 @@ class Store:
         then the one that covers the most lines."""
         found = [self.read_checkpoint_file(p) for p in self.checkpoint_files(day)]
         if not found:
-            raise LedgerError([f"{CHECKPOINTS}/{day[:7]}/{day[8:10]}.toml:1: no checkpoint for {day}"])
+            raise LedgerError([f"{CHECKPOINTS}/{month_of(day)}/{day_number(day)}.toml:1: no checkpoint for {day}"])
         return max(found, key=lambda c: (c.get("generation", -1), _covered(c)))
 
     def coverage(self, day: str) -> dict:
@@ -322,8 +339,8 @@ class Store:
             body["voided"] = sorted(voided)
         text = (f"# rotactl checkpoint of {day}, written by rollover. Do not edit: `rotactl check` verifies "
                 "it against the ledger and its name against its bytes.\n" + tomli_w.dumps(body))
-        name = f"{day[8:10]}.{checkpoint_hash(text.encode('utf-8'))}.toml"
-        path = self.root / CHECKPOINTS / day[:7] / name
+        name = f"{day_number(day)}.{checkpoint_hash(text.encode('utf-8'))}.toml"
+        path = self.root / CHECKPOINTS / month_of(day) / name
         if not path.exists():
             self.write_whole(path, text)
         return path.relative_to(self.root).as_posix()

@@ -12,7 +12,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 
 IDENTITY = ("-c", "user.name=rotactl", "-c", "user.email=rotactl@localhost")
 TRACKED = ("ledger", "checkpoints")

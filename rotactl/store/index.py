@@ -21,9 +21,11 @@ import json
 import os
 import sqlite3
 
+from rotactl.core.dates import month_of
 from rotactl.core.entries import Entry
-from rotactl.core.phones import PHONE_FIELDS as CIPHER_FIELDS, masks_of
-from rotactl.errors import LedgerError
+from rotactl.core.errors import LedgerError
+from rotactl.core.phones import PHONE_FIELDS as CIPHER_FIELDS
+from rotactl.core.phones import masks_of
 from rotactl.store import months as months_mod
 from rotactl.store.files import LOCAL, Store
 from rotactl.store.records import CHAIN_FIELDS, decode
@@ -165,10 +167,10 @@ class Index:
             self._set_meta("sealed", "")        # every day, once
         watermark = self._meta("sealed")
         sealed = store.latest_checkpoint() or ""
-        known = dict(((p, (s, n)) for p, s, n in self.db.execute("select path, size, lines from files")))
+        known = {p: (s, n) for p, s, n in self.db.execute("select path, size, lines from files")}
         rows, masked, ciphers, files, problems = [], [], [], [], []
         for day in store.days(after=watermark):
-            if day[:7] in self.months and not (complete or whole):
+            if month_of(day) in self.months and not (complete or whole):
                 continue                    # its month index answers for it
             for rel in store.day_files(day):
                 size = (store.root / rel).stat().st_size
@@ -367,7 +369,7 @@ class Index:
         found = {p for (p,) in self._rows(
             "select distinct phone from masks where mask = ? and at > ? and at <= ? and name = ?",
             (mask, after, until, name))}
-        if self.months and any(after[:7] <= m <= until[:7] for m in self.months):
+        if self.months and any(month_of(after) <= m <= month_of(until) for m in self.months):
             found.update(e.phone for e in self._in_months(mask)
                          if e.kind in ("visit", "call") and after < e.at <= until and e.name == name and e.phone)
         return sorted(found)

@@ -18,11 +18,10 @@ import csv
 import hashlib
 import io
 import json
-import re
 import tomllib
 
+from rotactl.core.text import problem
 from rotactl.store.codecs import CodecError, Record
-from rotactl.textcheck import problem
 
 HASH_DOMAIN = b"rotactl/entry/v1\n"
 CSV_COLUMNS = [

@@ -28,13 +28,15 @@ checkpoint's, so two clones that sealed the same lines write the same file.
 from __future__ import annotations
 
 import bisect
-from array import array
 import hashlib
 import mmap
 import os
+from array import array
 from pathlib import Path
 
+from rotactl.core.dates import day_number, month_of
 from rotactl.store import codecs
+from rotactl.store.files import checkpoint_day
 
 PREFIX = "index."
 HEADER = "token,day,offset\n"
@@ -58,9 +60,9 @@ def build(store, month: str, keys_of) -> str:
     rows: list[str] = []
     tokens: dict[str, str] = {}     # a key's token, worked out once a month (a phone recurs, "#deal" often)
     append, known = rows.append, tokens.get
-    for day in sorted(d for d in store.days(after=f"{month}-00") if d[:7] == month):
-        place = f",{day[8:10]},"
-        for line in store.scan(f"ledger/{month}/{day[8:10]}.csv").entries:   # decoded and verified once
+    for day in sorted(d for d in store.days(after=f"{month}-00") if month_of(d) == month):
+        place = f",{day_number(day)},"
+        for line in store.scan(f"ledger/{month}/{day_number(day)}.csv").entries:   # decoded and verified once
             tail = f"{place}{line.offset}\n"
             for key in keys_of(line.record):
                 cut = known(key)
@@ -90,7 +92,7 @@ def _checkpoints(store, month: str) -> list[Path]:
         names = os.listdir(folder)
     except OSError:
         return []
-    return [folder / n for n in names if n[2:3] == "." and n.endswith(".toml")]
+    return [folder / n for n in names if checkpoint_day(month, n)]
 
 
 def write(store, month: str, keys_of) -> str:
@@ -110,7 +112,7 @@ def in_force(store, month: str) -> Path | None:
         names = os.listdir(folder)
     except OSError:
         return None
-    want = f"{PREFIX}{covers(n for n in names if n[2:3] == '.' and n.endswith('.toml'))}."
+    want = f"{PREFIX}{covers(n for n in names if checkpoint_day(month, n))}."
     found = sorted(n for n in names if n.startswith(want) and n.endswith(SUFFIX) and n.count(".") == 3)
     return folder / found[0] if found else None
 
@@ -200,7 +202,7 @@ def read_line(root: Path, month: str, dd: str, offset: int, cache: dict) -> tupl
     except codecs.CodecError:
         record, digest = {}, ""
     if not record or digest != record.get("hash"):
-        from rotactl.errors import LedgerError
+        from rotactl.core.errors import LedgerError
 
         raise LedgerError([f"{rel}: the line at byte {offset} is not the entry the month index "
                            f"checkpoints/{month} names (edited after it was sealed?); run `rotactl check`"])

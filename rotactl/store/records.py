@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 from rotactl.core.entries import KINDS, Entry, Skip
-from rotactl.errors import LedgerError
+from rotactl.core.errors import LedgerError
 
 ALIASES = {"start": "from"}
 ALWAYS = frozenset({"counted"})        # bools written as "1"/"0" rather than "1"/absent

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import compress
 
+from rotactl.core.dates import day_number, month_of
 from rotactl.store import codecs, legacy
 
 DAY_END_WRITER = "dayend"   # the writer of rollover's day-end entries: the same bytes in every clone
@@ -33,7 +34,7 @@ _HEADER = codecs.HEADER_BYTES[:-1]
 
 def legacy_partition(at: str, kind: str) -> str:
     """The format-1 file of an entry."""
-    return f"ledger/{at[:7]}/{at[8:10]}.{'notes.toml' if kind in PROSE_KINDS else 'floor.csv'}"
+    return f"ledger/{month_of(at)}/{day_number(at)}.{'notes.toml' if kind in PROSE_KINDS else 'floor.csv'}"
 
 
 def format_of(rel: str) -> int:
@@ -73,7 +74,7 @@ class FileScan:
     path: str
     entries: list[Line] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)       # for each problem: text | torn | header | decode | hash | chain | id
+    kinds: list[str] = field(default_factory=list)       # each problem's: text|torn|header|decode|hash|chain|id
     size: int = 0
     lines: int = 0
     heads: dict[str, str] = field(default_factory=dict)  # writer -> last hash
@@ -86,7 +87,7 @@ class FileScan:
     def of_kind(self, *kinds: str) -> list[str]:
         return [p for p, k in zip(self.problems, self.kinds) if k in kinds]
 
-    def keep(self, entry: "Line", writer: str) -> None:
+    def keep(self, entry: Line, writer: str) -> None:
         """An entry read: in the file's order, at the head of its writer's chain."""
         self.heads[writer] = entry.record["hash"]
         self.entries.append(entry)
@@ -161,7 +162,8 @@ def _sound(scan: FileScan, lines: list[bytes], data: bytes) -> bool:
     return True
 
 
-_ID, _AT, _KIND, _WRITER, _PREV, _HASH = (codecs.COLUMNS.index(c) for c in ("id", "at", "kind", "writer", "prev", "hash"))
+_ID, _AT, _KIND, _WRITER, _PREV, _HASH = (codecs.COLUMNS.index(c)
+                                          for c in ("id", "at", "kind", "writer", "prev", "hash"))
 
 
 def sound_rows(lines: list[bytes], data: bytes, guarded: bool = False) -> list[tuple[int, int, list[str]]] | None:
@@ -300,7 +302,8 @@ def _decode(raw: bytes, order: list[int] | None) -> tuple[dict, str]:
         raise codecs.CodecError("not UTF-8 text (saved in another encoding, e.g. by a spreadsheet as GBK?)") from None
     bad = _CONTROL.search(text)
     if bad:
-        raise codecs.CodecError(f"control character U+{ord(bad.group()):04X} in a ledger line (edited outside rotactl?)")
+        raise codecs.CodecError(f"control character U+{ord(bad.group()):04X} in a ledger line "
+                                "(edited outside rotactl?)")
     try:
         row = next(csv.reader([text], strict=True), [])
     except csv.Error as exc:

@@ -340,11 +340,11 @@ def verify_many(items: list[tuple[bytes, str, str, str]]) -> list[bool]:
         if len(jobs) == 1:
             verdicts = [run(0)]
         else:
-            from concurrent.futures import ThreadPoolExecutor   # only when there is a batch
+            from concurrent.futures import ThreadPoolExecutor  # only when there is a batch
             workers = min(len(jobs), 2 * (os.cpu_count() or 1), 16)
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 verdicts = list(pool.map(run, range(len(jobs))))
-    for (index, identity, armored, data), ok in zip(jobs, verdicts):
+    for (_index, identity, armored, data), ok in zip(jobs, verdicts):
         for same in seen[(data, armored, identity)]:
             results[same] = ok
     return results

@@ -9,14 +9,29 @@ from __future__ import annotations
 import itertools
 
 from rotactl.core import attribution, dates, desk, disputes
-from rotactl.core.entries import (Claim, Deal, Entry, FollowUp, Link, Penalty, Presence, Reassign, Reception,
-                                  ReportIn, Ruling, StaffAdd, StaffLeave, StaffSuspend)
+from rotactl.core.entries import (
+    Claim,
+    Deal,
+    Entry,
+    FollowUp,
+    Link,
+    Penalty,
+    Presence,
+    Reassign,
+    Reception,
+    ReportIn,
+    Ruling,
+    StaffAdd,
+    StaffLeave,
+    StaffSuspend,
+)
 from rotactl.core.penalties import day_end, half_rotation
 from rotactl.core.phones import masks_of
+from rotactl.core.policy import parse
 from rotactl.core.replay import end_day, replay_day
 from rotactl.core.rotation import next_view
 from rotactl.core.state import Carry
-from rotactl.policy import PRESETS_DIR, parse
+from rotactl.store.policy_file import PRESETS_DIR
 
 DATE = "2026-11-02"      # a Monday
 
@@ -26,7 +41,8 @@ def policy(preset: str = "default", **knobs):
     pol = parse((PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8"))
     for key, value in knobs.items():
         section, name = key.split("__")
-        setattr(getattr(pol, section), name, value)
+        value = tuple(value) if isinstance(value, list) else value
+        pol = pol.replace(**{section: getattr(pol, section).replace(**{name: value})})
     return pol
 
 

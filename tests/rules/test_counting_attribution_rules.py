@@ -2,8 +2,7 @@
 import pytest
 
 from rotactl.core import rules
-from rotactl.errors import DomainError
-
+from rotactl.core.errors import DomainError
 from tests.rules.kit import Floor, floor, phone
 
 D2, D3, D4 = "2026-11-03", "2026-11-04", "2026-11-05"

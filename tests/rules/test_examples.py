@@ -1,6 +1,5 @@
 """Kit smoke tests: one rule from each section, through the pure core only."""
 from rotactl.core import rules
-
 from tests.rules.kit import Floor, phone
 
 

@@ -54,7 +54,7 @@ def test_importing_the_core_loads_no_click_sqlite_store_or_commands():
     code = ("import sys, rotactl.core, rotactl.core.desk, rotactl.core.disputes, rotactl.core.reports, "
             "rotactl.core.replay, rotactl.core.penalties\n"
             "bad = [m for m in sys.modules if m in ('click', 'sqlite3', '_sqlite3', 'tabulate', 'phonenumbers')"
-            " or m.startswith(('rotactl.store', 'rotactl.commands', 'rotactl.cli', 'rotactl.office'))]\n"
+            " or m.startswith(('rotactl.store', 'rotactl.commands', 'rotactl.cli', 'rotactl.app.office'))]\n"
             "print(' '.join(sorted(bad)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""

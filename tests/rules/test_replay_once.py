@@ -1,8 +1,9 @@
 """register replays a customer's attribution once (before its decision, then with the decided entry);
 what it reports must be what a full replay of the group gives afterwards."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from rotactl.errors import DomainError
+from rotactl.core.errors import DomainError
 from tests.rules.kit import floor, phone
 
 steps = st.lists(st.tuples(st.integers(1, 4), st.sampled_from(["register", "register", "deal", "follow", "link",

@@ -3,11 +3,10 @@ through the pure core only (tests/rules/kit.py)."""
 import pytest
 
 from rotactl.core import rules
-from rotactl.core.replay import end_day, replay_day
+from rotactl.core.errors import DomainError
 from rotactl.core.penalties import day_end
+from rotactl.core.replay import end_day, replay_day
 from rotactl.core.rotation import NobodyAvailable
-from rotactl.errors import DomainError
-
 from tests.rules.kit import Floor, floor, phone
 
 D2, D3, D4, D5 = "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06"

@@ -2,10 +2,8 @@
 import pytest
 
 from rotactl.core import rules
-from rotactl.errors import DomainError
-
+from rotactl.core.errors import DomainError
 from tests.rules.kit import floor, phone
-
 
 # -- PEN-PASSES, free pass: from the moment the person became next-up (青岛 二) ---------------------
 

@@ -1,6 +1,5 @@
 """Issue 9 (SPEC §5.9): agencies, disputes and money found missing against the seeds, on the pure core."""
 from rotactl.core import rules
-
 from tests.rules.kit import Floor, phone
 
 

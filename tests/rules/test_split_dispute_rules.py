@@ -3,11 +3,9 @@ import pytest
 
 from rotactl.core import disputes, rules
 from rotactl.core.entries import Fine
+from rotactl.core.errors import DomainError
 from rotactl.core.splits import HOUSE
-from rotactl.errors import DomainError
-
 from tests.rules.kit import Floor, phone
-
 
 # -- scenes -------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from rotactl.errors import UsageError
+from rotactl.core.errors import UsageError
 
 AT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 

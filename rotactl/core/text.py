@@ -6,8 +6,8 @@ U+2066–2069, U+200E/200F, U+061C: they make a name display as something else),
 valid UTF-8 (on POSIX, Python hands undecodable argv bytes over as lone surrogates U+DC80–U+DCFF
 by `surrogateescape`; any surrogate is refused).
 
-Pure: the command line checks every parsed parameter with `check_params`; the codec's `clean`
-checks every field before it is written (the last line of defence).
+Pure: the command line checks every parsed parameter with `rotactl.ui.params.check_params`; the
+codec's `clean` checks every field before it is written (the last line of defence).
 """
 from __future__ import annotations
 
@@ -37,37 +37,3 @@ def problem(text: str) -> str | None:
         if ch in BIDI:
             return f"bidirectional control characters are not allowed ({code})"
     return None
-
-
-def param_label(param) -> str:
-    """How an error names a click parameter: its long option (`--name`) or its metavar (`PHONE`)."""
-    if getattr(param, "param_type_name", "") == "option" and param.opts:
-        return max(param.opts, key=len)
-    return (param.human_readable_name or param.name or "argument").upper().rstrip(".")
-
-
-def _values(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _values(item)
-    elif hasattr(value, "__fspath__"):
-        yield str(value)
-
-
-def check_params(ctx) -> None:
-    """Refuse (UsageError, exit 2) a parsed parameter, or an extra argument, of a click context that
-    holds a character no field may hold, naming the option or the argument. Called as the command's
-    callback is invoked, when every parameter is parsed and the arguments left over are its own."""
-    from rotactl.errors import UsageError
-
-    for param in ctx.command.params:
-        for text in _values(ctx.params.get(param.name)):
-            why = problem(text)
-            if why:
-                raise UsageError(f"{param_label(param)}: {why}")
-    for text in _values(list(ctx.args)):
-        why = problem(text)
-        if why:
-            raise UsageError(f"argument: {why}")

@@ -29,8 +29,8 @@ import secrets
 import tomllib
 from pathlib import Path
 
+from rotactl.core.errors import DomainError
 from rotactl.core.phones import display_digits
-from rotactl.errors import DomainError
 
 OFFICE_FILE = "office.toml"
 FORMAT = 3          # the ledger format this version reads and writes (`store.codecs.FORMAT`)

@@ -33,19 +33,18 @@ import subprocess
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rotactl import keys as keys_mod
-from rotactl.errors import DomainError
+from rotactl.app.office import Office
+from rotactl.core.dates import month_of
+from rotactl.core.errors import DomainError
 from rotactl.core.phones import PHONE_FIELDS
-from rotactl.office import Office
 from rotactl.store import codecs
+from rotactl.store import keyring as keys_mod
 from rotactl.store.files import DAY_END_WRITER, partition
 
 
 def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) -> dict:
-    from rotactl.commands.day import create_office
-    from rotactl.core.replay import end_day
-    from rotactl.core.state import Carry
-    from rotactl.store.check import run as check
+    from rotactl.app.create import create_office
+    from rotactl.store.check_run import run as check
 
     old = Office(old_root, legacy=True)
     fmt = old.meta.get("format", 1)
@@ -57,11 +56,12 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
         raise DomainError("--match-key: an office of format 2 keeps its own key (its phones are matched with it)")
     if new_root.exists() and any(new_root.iterdir()):
         raise DomainError(f"{new_root} is not empty: name a new directory")
-    old_keys = _keys(old) if fmt == 2 else None
+    old_keys = old.phones.keys_or_none() if fmt == 2 else None
     _count, problems = check(old.store, old.policy, legacy=fmt, keys=old_keys)
     if problems:
-        raise DomainError(f"{old_root} does not pass `rotactl check` ({problems[0]}{' …' if len(problems) > 1 else ''});"
-                          " mend it first: nothing was migrated")
+        more = " …" if len(problems) > 1 else ""
+        raise DomainError(f"{old_root} does not pass `rotactl check` ({problems[0]}{more}); mend it first: "
+                          "nothing was migrated")
     work = new_root.with_name(f".{new_root.name}.migrating")
     shutil.rmtree(work, ignore_errors=True)
     policy_text = old.store.policy_path.read_text(encoding="utf-8")
@@ -69,23 +69,12 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
         create_office(work, "default", None, None, False, match_key, policy_text=policy_text,
                       identity=old.meta if fmt == 2 else None)
         new = Office(work)
-        keys = new.keys if fmt == 1 else old_keys
+        keys = new.phones.keys if fmt == 1 else old_keys
         entries = _convert(old, new, keys if fmt == 1 else None)
         phone_map = dict(_mapping(keys)) if fmt == 1 else \
             {p: p for e in entries for f in PHONE_FIELDS if (p := e.get(f))}
         # the proof: ids, sealed days, open days and next-up, reports, owners and disputes
-        if sorted(e["id"] for e in entries) != sorted(x.id for d in old.store.days() for x in old.store.read_day(d)):
-            raise DomainError("the migrated office does not hold exactly the entry ids of the old one")
-        carry, sealed = Carry(), old.store.sealed_days()
-        paths: list[str] = []
-        for date in sealed:
-            before = old.store.read_checkpoint(date)
-            carry = new._seal(carry, date, set(before.get("voided", [])), before.get("generation", 0), paths)
-            if carry.to_dict() != before.get("state"):
-                raise DomainError(f"{date}: the migrated ledger carries another state than {old_root}'s checkpoint")
-        for date in old.store.days(after=sealed[-1] if sealed else ""):
-            if end_day(old.full_day(date)).to_dict() != end_day(new.full_day(date)).to_dict():
-                raise DomainError(f"{date}: the migrated day replays differently")
+        sealed = _same_ids_and_days(old, new, entries, old_root)
         at = max((e["at"] for e in entries), default="0000-00-00 00:00:00")
         _same_floor_and_reports(old, new, at, phone_map)
         groups = _same_disputes(old, new, at, phone_map)
@@ -106,11 +95,26 @@ def migrate(old_root: Path, new_root: Path, match_key: str | None, git: bool) ->
             "customer_groups": groups, "key_file": str(keys_mod.key_path(new.meta["id"]))}
 
 
-def _keys(office: Office):
-    try:
-        return office.keys
-    except DomainError:
-        return None
+def _same_ids_and_days(old: Office, new: Office, entries: list[dict], old_root: Path) -> list[str]:
+    """NEW holds OLD's entry ids; every day OLD sealed is sealed again in NEW with the same voids, to
+    OLD's carried state; every open day replays alike. Returns the days sealed."""
+    from rotactl.app import rollover
+    from rotactl.core.replay import end_day
+    from rotactl.core.state import Carry
+
+    if sorted(e["id"] for e in entries) != sorted(x.id for d in old.store.days() for x in old.store.read_day(d)):
+        raise DomainError("the migrated office does not hold exactly the entry ids of the old one")
+    carry, sealed = Carry(), old.store.sealed_days()
+    paths: list[str] = []
+    for date in sealed:
+        before = old.store.read_checkpoint(date)
+        carry = rollover.seal(new, carry, date, set(before.get("voided", [])), before.get("generation", 0), paths)
+        if carry.to_dict() != before.get("state"):
+            raise DomainError(f"{date}: the migrated ledger carries another state than {old_root}'s checkpoint")
+    for date in old.store.days(after=sealed[-1] if sealed else ""):
+        if end_day(old.floor.full_day(date)).to_dict() != end_day(new.floor.full_day(date)).to_dict():
+            raise DomainError(f"{date}: the migrated day replays differently")
+    return sealed
 
 
 def _convert(old: Office, new: Office, keys) -> list[dict]:
@@ -183,16 +187,16 @@ def _mapping(keys):
 
 def _same_floor_and_reports(old: Office, new: Office, at: str, phone_map: dict) -> None:
     """The next-up of each queue after the last entry, and `report month` of every month, the same."""
-    from rotactl.commands.desk import next_view
-    from rotactl.commands.reports import gather
+    from rotactl.app.reports import gather
+    from rotactl.core.rotation import next_view
 
     for queue in ("visit", "call"):
-        before, after = next_view(old.day(at), queue, at), next_view(new.day(at), queue, at)
+        before, after = next_view(old.floor.day(at), queue, at), next_view(new.floor.day(at), queue, at)
         if before != after:
             raise DomainError(f"the migrated office has another next-up for {queue}s ({before['next']} before, "
                               f"{after['next']} after)")
-    for month in sorted({d[:7] for d in old.store.days()}):
-        last = max(d for d in old.store.days() if d[:7] == month)
+    for month in sorted({month_of(d) for d in old.store.days()}):
+        last = max(d for d in old.store.days() if month_of(d) == month)
         before = _mapped(gather(old, "month", last, at), phone_map)
         if before != _mapped(gather(new, "month", last, at), {}):
             raise DomainError(f"report month of {month} differs in the migrated office")
@@ -219,10 +223,10 @@ def _same_disputes(old: Office, new: Office, at: str, phone_map: dict) -> int:
     from rotactl.core import attribution
 
     def view(office: Office, phones, mapping) -> list[str]:
-        carry = office.day(at).carry
-        out = [_mapped([a.disputes, a.credits], mapping) for a in office.analyses(at, carry)]
+        carry = office.floor.day(at).carry
+        out = [_mapped([a.disputes, a.credits], mapping) for a in office.customers.analyses(at, carry)]
         for phone in phones:
-            group = office.group(phone, at, carry)
+            group = office.customers.group(phone, at, carry)
             att = attribution.attribute(group.records, office.policy, at, group.departed)
             out.append(_mapped([phone, att.owner, att.protected_until, sorted(group.members)], mapping))
         return sorted(out)

@@ -11,24 +11,26 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from rotactl.errors import LedgerError
+from rotactl.core.errors import LedgerError
+from rotactl.core.policy_types import SECTIONS, Policy
 
-PRESETS_DIR = Path(__file__).with_name("presets")
 PRESET_NAMES = ("default", "jiuzhou", "carshowroom", "qingdao", "table3", "developer", "channel", "stage", "b2b",
                 "pinke", "waichang")
 
 
 @dataclass(frozen=True)
 class Knob:
-    type: type | str          # str, int, bool, "time" (HH:MM), "percent" (0–100), "list"
+    type: type | str          # str, int, bool, "time" (HH:MM), "percent" (0–100), "list", "decimal"
     default: Any
     doc: str
     choices: tuple = ()
-    rule: str = ""
+    rule: str = ""            # the rules that read this knob, space-separated (`why` shows the knob beside them)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(self.rule.split())
 
 
 K = Knob
@@ -49,27 +51,28 @@ SCHEMA: dict[str, dict[str, Knob]] = {
         "daily": K(str, "continue", "How each day's order starts: `continue` = after yesterday's last counted "
                    "receiver (ORD-CONTINUE); `checkin` = order of check-in (ORD-CHECKIN); `fixed` = roster "
                    "order from its first person every day (ORD-FIXED); `ranking` = last month's deals, most "
-                   "first (ORD-RANKING).", ("continue", "checkin", "fixed", "ranking")),
+                   "first (ORD-RANKING).", ("continue", "checkin", "fixed", "ranking"),
+                   rule="ORD-CONTINUE ORD-CHECKIN ORD-FIXED ORD-RANKING ROT-NEXT"),
         "newcomer_at_end": K(bool, True, "Someone who checks in after the day's first reception joins at the "
                              "end of today's order.", rule="ORD-NEWCOMER"),
         "separate_call_order": K(bool, True, "Phone leads have their own order (电话接待轮次表), separate from "
-                                 "walk-ins; false = one order for both."),
+                                 "walk-ins; false = one order for both.", rule="ROT-NEXT DAY-ROLLOVER"),
         "busy_across_queues": K(bool, False, "A reception makes its receiver busy for the other queue too; "
                                 "false = a salesperson with a visitor still takes their turn on the call table "
-                                "(they call back)."),
+                                "(they call back).", rule="ROT-BUSY"),
     },
     "skips": {
         "busy": K(str, "make-up", "Next-up still with a customer received in turn: `make-up` (owed, served "
                   "first) or `forfeit` (the turn is gone).", ("make-up", "forfeit"), "ROT-BUSY"),
         "busy_uncounted": K(str, "make-up", "Next-up busy with a reception that was not counted (a signed or "
                             "old customer's revisit, a designated customer…): `make-up` or `forfeit`.",
-                            ("make-up", "forfeit"), "CNT-SIGNED"),
+                            ("make-up", "forfeit"), rule="ROT-BUSY CNT-SIGNED"),
         "official": K(str, "make-up", "Next-up away on approved official business: `make-up` or `forfeit`.",
                       ("make-up", "forfeit"), "ROT-OFFICIAL"),
         "official_makeups_per_round": K(int, 1, "At most this many official-business make-ups per person per "
                                         "round (0 = no limit); beyond it the turn is forfeit.", rule="ROT-OFFICIAL"),
         "makeups_carry_over": K(bool, False, "Make-ups still owed at day end are carried to the next day; "
-                                "false = they lapse with the day."),
+                                "false = they lapse with the day.", rule="ROT-MAKEUP"),
         "owner_absent": K(str, "last", "Who receives an owned customer when the owner cannot: `last` = the last "
                           "in the rotation (walk backwards from the next-up, ROT-LAST); `next-up` = the next-up, "
                           "uncounted; `team` = the first available colleague of the owner's team, else `last`.",
@@ -92,7 +95,7 @@ SCHEMA: dict[str, dict[str, Knob]] = {
                         "appointment: `uncounted` or `counted`.", ("uncounted", "counted"), "CNT-DESIGNATED"),
         "referral": K(str, "owner", "老带新: `owner` = the new customer goes to the referring customer's "
                       "salesperson, uncounted; `rotation` = received by the rotation.",
-                      ("owner", "rotation"), "ATT-REFERRAL"),
+                      ("owner", "rotation"), rule="CNT-REFERRAL ATT-REFERRAL"),
         "noncustomer": K(str, "next-up", "Sales pitches, press, peers (and surveyors unless they count): "
                          "`next-up` = the next-up receives, not counted, keeps the turn; `last` = the last in "
                          "the rotation receives, not counted.", ("next-up", "last"), "CNT-NONCUSTOMER"),
@@ -119,16 +122,17 @@ SCHEMA: dict[str, dict[str, Knob]] = {
                   "after the walk-in next-up, who keeps the walk-in turn; `duty` = the day's duty person (`duty "
                   "ID`, else the first in the day's order), not counted; `day-end` = calls are logged with no "
                   "receiver and rollover distributes them in the call order.",
-                  ("rotation", "next-after-receiver", "duty", "day-end")),
+                  ("rotation", "next-after-receiver", "duty", "day-end"),
+                  rule="ROT-NEXT ROT-DUTY CNT-NEW DAY-ROLLOVER"),
     },
     "penalties": {
         "pass_fine_at": K(int, 0, "The Nth voluntary pass of a day (and any after it, below the suspension "
-                          "count) is fined (0 = passes are never fined).", rule="PEN-PASSES"),
+                          "count) is fined (0 = passes are never fined).", rule="ROT-PASS PEN-PASSES"),
         "pass_fine_yuan": K(int, 0, "Fine in yuan for such a pass.", rule="PEN-PASSES"),
         "pass_suspend_at": K(int, 0, "The Nth voluntary pass of a day suspends the person (0 = never).",
-                             rule="PEN-PASSES"),
+                             rule="ROT-PASS PEN-PASSES"),
         "pass_suspend_days": K(int, 0, "Days of that suspension (it starts at once and lasts through the N "
-                               "following days).", rule="PEN-SUSPEND"),
+                               "following days).", rule="PEN-PASSES PEN-SUSPEND"),
         "no_deal_week_half": K(bool, False, "At the week's last rollover, salespeople with no deal that week "
                                "are put on half rotation for the next week.", rule="PEN-HALF"),
     },
@@ -144,7 +148,7 @@ SCHEMA: dict[str, dict[str, Knob]] = {
         "referral_days": K(int, 0, "Days the registration of a referred customer (`--referred-by`) protects "
                            "them (0 = the period of its source, visit or call).", rule="ATT-PROTECT"),
         "call_claims": K(bool, True, "A phone lead's registration claims the customer; false = calls claim "
-                         "nothing (no protection for callers).", rule="ATT-FIRST"),
+                         "nothing (no protection for callers).", rule="ATT-FIRST DAY-ROLLOVER"),
         "family": K("list", ["spouse", "parent", "child"], "Relations that make two customers one group "
                     "(any of spouse, parent, child, sibling).", ("spouse", "parent", "child", "sibling"),
                     "ATT-FAMILY"),
@@ -209,8 +213,26 @@ SCHEMA: dict[str, dict[str, Knob]] = {
 RELATIONS = ("spouse", "parent", "child", "sibling")
 
 
-class Policy(SimpleNamespace):
-    """Read-only view: policy.order.daily, policy.protection.visit_days, …"""
+def _reads() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for section, keys in SCHEMA.items():
+        for key, knob in keys.items():
+            for rule in knob.rules:
+                out.setdefault(rule, []).append(f"{section}.{key}")
+    return {rule: tuple(keys) for rule, keys in out.items()}
+
+
+# rule id -> the knobs (`section.key`) it reads, from each knob's `rule`: `why` shows their values beside a
+# decision of that rule. One mapping, kept in one place: the schema.
+READS: dict[str, tuple[str, ...]] = _reads()
+
+
+def policy_keys(rule_ids) -> list[str]:
+    """The knobs the given rules read, each once, in the order first named."""
+    out: list[str] = []
+    for rule_id in rule_ids:
+        out += [key for key in READS.get(rule_id, ()) if key not in out]
+    return out
 
 
 def defaults() -> dict[str, dict[str, Any]]:
@@ -301,15 +323,9 @@ def parse(text: str, name: str = "rotactl.toml") -> Policy:
         line = _line_of(text, "office", "timezone")
         raise LedgerError([f"{name}:{line}: office.timezone: unknown time zone "
                            f"{values['office']['timezone']!r}"]) from None
-    return Policy(**{s: Policy(**v) for s, v in values.items()})
-
-
-def load(path: Path) -> Policy:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LedgerError([f"{path.name}:1: cannot read the policy ({exc.strerror})"]) from None
-    return parse(text, path.name)
+    return Policy(**{section: SECTIONS[section](**{key: tuple(value) if isinstance(value, list) else value
+                                                     for key, value in body.items()})
+                     for section, body in values.items()})
 
 
 def default_policy() -> Policy:
@@ -387,36 +403,3 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(f'"{v}"' for v in value) + "]"
     return f'"{value}"'
-
-
-def render_preset(title: str, source: str, overrides: dict[str, dict[str, tuple[Any, str]]]) -> str:
-    """A complete, commented policy file: every key, its doc, and why a preset changed it."""
-    out = [f"# rotactl policy — preset: {title}", f"# {source}",
-           "# Every key is documented in docs/policy.md; a changed key says why.", ""]
-    for section, keys in SCHEMA.items():
-        out.append(f"[{section}]")
-        for key, knob in keys.items():
-            value, why = overrides.get(section, {}).get(key, (knob.default, ""))
-            tag = f" [{knob.rule}]" if knob.rule else ""
-            out.append(f"# {knob.doc}{tag}")
-            if why:
-                out.append(f"# this office: {why}")
-            out.append(f"{key} = {_toml_value(value)}")
-        out.append("")
-    return "\n".join(out)
-
-
-def schema_markdown() -> str:
-    out = ["# Policy keys (`rotactl.toml`)", "",
-           "Generated from `rotactl/policy.py` (`make docs`). An unknown key, or a value of the wrong "
-           "type, is an error naming the file, the line and the key (exit 3). A key left out takes "
-           "the default shown (the `default` preset).", ""]
-    for section, keys in SCHEMA.items():
-        out += [f"## [{section}]", "", "| key | type | default | rule | meaning |", "|---|---|---|---|---|"]
-        for key, knob in keys.items():
-            kind = knob.type if isinstance(knob.type, str) else knob.type.__name__
-            if knob.choices:
-                kind = " \\| ".join(f"`{c}`" for c in knob.choices)
-            out.append(f"| `{key}` | {kind} | `{_toml_value(knob.default)}` | {knob.rule} | {knob.doc} |")
-        out.append("")
-    return "\n".join(out)

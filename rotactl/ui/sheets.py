@@ -13,9 +13,10 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+from rotactl.core.dates import minute_of
 from rotactl.core.deals import Rate
-from rotactl.render import _cell
-from rotactl.words import heading, value_word, yes_no
+from rotactl.ui.render import _cell
+from rotactl.ui.words import heading, value_word, yes_no
 
 MONEY = "#,##0.00"
 WHOLE = "#,##0"
@@ -35,7 +36,7 @@ def _value(column: str, value, zh: bool = True):
         return value, None
     if column == "at" and isinstance(value, str) and len(value) >= 16:
         try:
-            return dt.datetime.fromisoformat(value[:16]), "yyyy-mm-dd hh:mm"
+            return dt.datetime.fromisoformat(minute_of(value)), "yyyy-mm-dd hh:mm"
         except ValueError:
             pass
     return _cell(value, zh), None

@@ -8,7 +8,7 @@ import errno
 import os
 import re
 
-from rotactl.errors import RotactlError
+from rotactl.core.errors import RotactlError
 
 _C = r"(.+?)"
 CATALOGUE: list[tuple[str, str]] = [

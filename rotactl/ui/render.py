@@ -14,15 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import os
+import re
 import sys
 from decimal import Decimal
 from numbers import Number
 
 from rotactl.core.deals import Rate
-
-from rotactl.words import heading, pair_key, value_word, yes_no
+from rotactl.ui.words import heading, pair_key, value_word, yes_no
 
 _MOMENT = re.compile(r"\d{4}-(\d{2}-\d{2} \d{2}:\d{2})(:\d{2})?")
 

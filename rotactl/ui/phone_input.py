@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rotactl.core.errors import DomainError, UsageError
 from rotactl.core.phones import MASK_FORMS
-from rotactl.errors import DomainError, UsageError
 
 _MASKED = re.compile(r"(\d+)[*xX]+(\d+)")
 _TYPED = re.compile(r"\(?\+?[0-9 ().\-]*[0-9][0-9 ().\-]*")
@@ -53,7 +53,7 @@ def _field(raw: str, field: str | None) -> str:
         return field
     import click
 
-    from rotactl.textcheck import param_label
+    from rotactl.ui.params import param_label
 
     ctx = click.get_current_context(silent=True)
     while ctx is not None:
